@@ -1,0 +1,406 @@
+"""THE request pipeline. Every endpoint goes through ``call``:
+
+validate -> URL -> auth -> send -> retry -> match status -> decode -> ``Result``
+
+An endpoint is data (``Endpoint``): method, path template, request and response models and
+the statuses it documents. ``call`` never raises for anything that can go wrong in a call; it
+returns ``Err`` with one of ``openapi.models.errors``. ``asyncio.CancelledError`` propagates.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import logging
+import re
+import time
+import unicodedata
+from collections.abc import Callable, Mapping
+from datetime import UTC
+from typing import Any, Final, Generic, TypeVar, cast
+from urllib.parse import quote
+
+import aiohttp
+import attrs
+import yarl
+
+from openapi._logging import logger
+from openapi._serialization import decode_api_error, decode_operation, describe
+from openapi.core import SDKCore
+from openapi.models.components import Operation
+from openapi.models.errors import (
+    ApiError,
+    CallError,
+    ConnectionError,
+    InvalidRequestError,
+    RequestTimeoutError,
+    ResponseValidationError,
+    SDKDefaultError,
+    UnexpectedClientError,
+)
+from openapi.models.operations import HTTPMetadata
+from openapi.types import Err, Ok, Result
+from openapi.utils.options import RequestOptions
+from openapi.utils.retries import RetryConfig, call_with_retries
+
+__all__ = ["Endpoint", "call"]
+
+ReqT = TypeVar("ReqT")
+RespT = TypeVar("RespT")
+
+MAX_PATH_PARAM_LENGTH: Final = 256
+ERROR_BODY_LIMIT: Final = 16 * 1024
+"""Bytes of an error response kept (and read: the rest is never buffered)."""
+_MESSAGE_BODY_PREVIEW: Final = 200
+_PARAM = re.compile(r"\{(\w+)\}")
+
+
+def _split_path(path: str) -> tuple[str, ...]:
+    return tuple(_PARAM.split(path))
+
+
+@attrs.frozen(slots=True)
+class Endpoint(Generic[ReqT, RespT]):
+    """One API operation, described as data.
+
+    ``path`` is a template such as ``/operations/{operation_id}``; each ``{name}`` is read from
+    the request and sent as exactly one percent-encoded path segment. ``response`` builds the
+    success value from the decoded ``Operation`` and its ``HTTPMetadata``. ``errors`` maps the
+    statuses that carry an ``ApiError`` document.
+    """
+
+    name: str
+    method: str
+    path: str
+    request: type[ReqT]
+    response: Callable[[Operation, HTTPMetadata], RespT]
+    errors: frozenset[int] = frozenset({404})
+    segments: tuple[str, ...] = attrs.field(
+        init=False, default=attrs.Factory(lambda self: _split_path(self.path), takes_self=True)
+    )
+    """``path`` split once: even items are literal text, odd ones parameter names."""
+
+    def describe(self) -> str:
+        """``"GET /operations/{operation_id}"``."""
+        return f"{self.method} {self.path}"
+
+
+# --- validate ------------------------------------------------------------------------------
+
+
+def _is_control(char: str) -> bool:
+    return unicodedata.category(char) == "Cc"
+
+
+def _check_segment(name: str, value: object) -> str | InvalidRequestError:
+    """The percent-encoded segment for a path parameter, or why it is refused."""
+    if not isinstance(value, str):
+        return InvalidRequestError(f"{name} must be a string, got {type(value).__name__}")
+    if not value:
+        return InvalidRequestError(f"{name} must not be empty")
+    if len(value) > MAX_PATH_PARAM_LENGTH:
+        return InvalidRequestError(
+            f"{name} is {len(value)} characters long; the API allows at most "
+            f"{MAX_PATH_PARAM_LENGTH}"
+        )
+    if value in (".", ".."):
+        return InvalidRequestError(f"{name} must not be {value!r}: it is a relative path step")
+    if any(_is_control(c) for c in value):
+        return InvalidRequestError(f"{name} must not contain control characters")
+    # safe="" encodes everything outside RFC 3986 "unreserved", "/" included.
+    return quote(value, safe="")
+
+
+def _coerce_request(endpoint: Endpoint[ReqT, Any], request: object) -> ReqT | InvalidRequestError:
+    if isinstance(request, endpoint.request):
+        return request
+    if isinstance(request, Mapping):
+        given = cast(Mapping[str, Any], request)
+        fields = [f.name for f in attrs.fields(cast(Any, endpoint.request))]
+        keys = list(given)
+        if sorted(map(str, keys)) != sorted(fields):
+            return InvalidRequestError(
+                f"{endpoint.name} takes a request with exactly the keys {fields}, got {keys}"
+            )
+        return endpoint.request(**given)
+    return InvalidRequestError(
+        f"{endpoint.name} takes a {endpoint.request.__name__} or a mapping, "
+        f"got {type(request).__name__}"
+    )
+
+
+def _render_path(endpoint: Endpoint[Any, Any], request: object) -> str | InvalidRequestError:
+    parts = list(endpoint.segments)
+    for i in range(1, len(parts), 2):
+        segment = _check_segment(parts[i], getattr(request, parts[i]))
+        if isinstance(segment, InvalidRequestError):
+            return segment
+        parts[i] = segment
+    return "".join(parts)
+
+
+# --- match status and decode ------------------------------------------------------------------
+
+
+def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
+    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP-date)."""
+    if value is None:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    current = time.time() if now is None else now
+    return max(when.timestamp() - current, 0.0)
+
+
+def _is_json(content_type: str) -> bool:
+    return content_type == "application/json" or content_type.endswith("+json")
+
+
+async def _read_capped(response: aiohttp.ClientResponse, limit: int) -> bytes:
+    """Read at most ``limit`` bytes: a huge error page is never held in memory."""
+    chunks: list[bytes] = []
+    size = 0
+    while size < limit:
+        chunk = await response.content.read(limit - size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size += len(chunk)
+    return b"".join(chunks)
+
+
+def _preview(body: str) -> str:
+    body = " ".join(body.split())
+    if len(body) > _MESSAGE_BODY_PREVIEW:
+        return body[:_MESSAGE_BODY_PREVIEW] + "..."
+    return body
+
+
+_STATUS_ADVICE: Final[Mapping[int, str]] = {
+    400: "the request was refused as malformed",
+    401: "check the API key (api_key= or $OPENAPI_API_KEY)",
+    403: "the API key is not allowed to do this",
+    404: "check the operation id and the server_url",
+    408: "the server timed out waiting for the request; retry later",
+    429: "rate limited: slow down or allow more retries (RetryConfig)",
+}
+
+
+def _advice(status: int) -> str:
+    if status in _STATUS_ADVICE:
+        return _STATUS_ADVICE[status]
+    if status >= 500:
+        return "the server failed; retry later, or allow more retries (RetryConfig)"
+    return "the API does not document this response"
+
+
+@attrs.frozen(slots=True)
+class _Attempt(Generic[RespT]):
+    """One attempt's outcome, and what the retry loop needs to know about it."""
+
+    result: Result[RespT, CallError]
+    retryable: bool = False
+    retry_after: float | None = None
+
+
+@attrs.define(slots=True)
+class _Call(Generic[ReqT, RespT]):
+    """Everything one call needs, built once and reused by each attempt."""
+
+    endpoint: Endpoint[ReqT, RespT]
+    session: aiohttp.ClientSession
+    url: yarl.URL
+    headers: Mapping[str, str]
+    timeout: aiohttp.ClientTimeout
+    retries: RetryConfig
+    started: float = attrs.field(factory=time.monotonic)
+    attempts: int = 0
+
+    def meta(self, response: aiohttp.ClientResponse, retry_after: float | None) -> HTTPMetadata:
+        headers = response.headers
+        return HTTPMetadata(
+            status_code=response.status,
+            headers=headers,
+            url=str(response.url),
+            request_id=headers.get("X-Request-Id"),
+            attempts=self.attempts,
+            retry_after=retry_after,
+            elapsed=time.monotonic() - self.started,
+        )
+
+    def where(self) -> str:
+        return f"{self.endpoint.method} {self.url}"
+
+    async def send(self) -> _Attempt[RespT]:
+        """One HTTP exchange; the response is released when this returns, on every path."""
+        self.attempts += 1
+        began = time.monotonic()
+        outcome: _Attempt[RespT]
+        try:
+            async with self.session.request(
+                self.endpoint.method, self.url, headers=self.headers, timeout=self.timeout
+            ) as response:
+                outcome = await self.decode(response)
+                status: object = response.status
+        except asyncio.CancelledError:
+            raise
+        except TimeoutError:
+            outcome = _Attempt(
+                Err(
+                    RequestTimeoutError(
+                        f"{self.where()} got no response within {self.timeout.total} s "
+                        f"(attempt {self.attempts}); raise timeout= or check the server"
+                    )
+                ),
+                retryable=self.retries.retry_timeouts,
+            )
+            status = "timeout"
+        except (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError) as exc:
+            error = ConnectionError(
+                f"{self.where()} failed: {type(exc).__name__}: {exc} "
+                f"(attempt {self.attempts}); check server_url and the network"
+            )
+            error.__cause__ = exc
+            outcome = _Attempt(Err(error), retryable=self.retries.retry_connection_errors)
+            status = type(exc).__name__
+        except Exception as exc:
+            unexpected = UnexpectedClientError(
+                f"{self.where()} failed unexpectedly: {type(exc).__name__}: {exc}"
+            )
+            unexpected.__cause__ = exc
+            outcome = _Attempt(Err(unexpected))
+            status = type(exc).__name__
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug(
+                "%s -> %s (attempt %d, %.1f ms)",
+                self.where(),
+                status,
+                self.attempts,
+                (time.monotonic() - began) * 1000,
+            )
+        return outcome
+
+    async def decode(self, response: aiohttp.ClientResponse) -> _Attempt[RespT]:
+        """Match the status to the endpoint's documented responses and decode the body."""
+        status = response.status
+        headers = response.headers
+        if 200 <= status < 300:
+            poll_hint = parse_retry_after(headers.get("Retry-After"))
+            if not _is_json(response.content_type):
+                body = (await _read_capped(response, ERROR_BODY_LIMIT)).decode("utf-8", "replace")
+                return _Attempt(
+                    Err(
+                        SDKDefaultError(
+                            f"{self.where()} answered HTTP {status} with content type "
+                            f"{response.content_type!r} instead of JSON; check that server_url "
+                            f"points at the Operations API. Body: {_preview(body)}",
+                            http_meta=self.meta(response, poll_hint),
+                            body=body,
+                        )
+                    )
+                )
+            raw = await response.read()
+            meta = self.meta(response, poll_hint)
+            try:
+                operation = decode_operation(raw)
+            except Exception as exc:
+                body = raw[:ERROR_BODY_LIMIT].decode("utf-8", "replace")
+                error = ResponseValidationError(
+                    f"{self.where()} answered HTTP {status} with a body that is not a valid "
+                    f"Operation: {describe(exc)}. This is a server bug: report it with request "
+                    f"id {meta.request_id}",
+                    http_meta=meta,
+                    body=body,
+                )
+                error.__cause__ = exc
+                return _Attempt(Err(error))
+            return _Attempt(Ok(self.endpoint.response(operation, meta)))
+
+        retry_after = parse_retry_after(headers.get("Retry-After"))
+        raw = await _read_capped(response, ERROR_BODY_LIMIT)
+        body = raw.decode("utf-8", "replace")
+        meta = self.meta(response, retry_after)
+        retryable = status in self.retries.status_codes
+        if status in self.endpoint.errors and _is_json(response.content_type):
+            document = decode_api_error(raw)
+            if document is not None:
+                api_error = ApiError(
+                    document.message,
+                    code=document.code,
+                    details=document.details,
+                    request_id=document.request_id,
+                    http_meta=meta,
+                    body=body,
+                )
+                return _Attempt(Err(api_error), retryable=retryable, retry_after=retry_after)
+        tries = f" after {self.attempts} attempts" if self.attempts > 1 else ""
+        reason = response.reason or ""
+        default_error = SDKDefaultError(
+            f"{self.where()} answered HTTP {status} {reason}{tries}: {_advice(status)}. "
+            f"Body: {_preview(body) or '(empty)'}",
+            http_meta=meta,
+            body=body,
+        )
+        return _Attempt(Err(default_error), retryable=retryable, retry_after=retry_after)
+
+
+def _log_retry(outcome: _Attempt[Any], wait: float) -> None:
+    if logger.isEnabledFor(logging.DEBUG):
+        logger.debug("retrying in %.2f s after: %s", wait, outcome.result.error)
+
+
+async def call(
+    core: SDKCore,
+    endpoint: Endpoint[ReqT, RespT],
+    request: ReqT | Mapping[str, Any],
+    options: RequestOptions | None = None,
+) -> Result[RespT, CallError]:
+    """Run one endpoint call through the pipeline and return its ``Result``."""
+    try:
+        checked = _coerce_request(endpoint, request)
+        if isinstance(checked, InvalidRequestError):
+            return Err(checked)
+        path = _render_path(endpoint, checked)
+        if isinstance(path, InvalidRequestError):
+            return Err(path)
+        base = core.server_url(options.server_url if options else None)
+        if isinstance(base, Err):
+            return base
+        headers = {**core.base_headers}
+        extra = options.headers if options is not None else None
+        if extra:
+            headers.update(extra)
+        # Only a caller's own Authorization header may stand in for the key.
+        if not extra or not any(name.lower() == "authorization" for name in extra):
+            authorization = await core.authorization()
+            if isinstance(authorization, Err):
+                return authorization
+            headers["Authorization"] = authorization.value
+        session = core.session()
+        if isinstance(session, Err):
+            return session
+        pending = _Call(
+            endpoint=endpoint,
+            session=session.value,
+            url=yarl.URL(base.value + path, encoded=True),
+            headers=headers,
+            timeout=core.timeout(options.timeout if options else None),
+            retries=(options.retries if options else None) or core.config.retry_config,
+        )
+        outcome = await call_with_retries(pending.send, pending.retries, on_retry=_log_retry)
+        return outcome.result
+    except asyncio.CancelledError:
+        raise
+    except Exception as exc:  # a bug of ours must still come back as a value
+        error = UnexpectedClientError(
+            f"{endpoint.name} failed unexpectedly: {type(exc).__name__}: {exc}"
+        )
+        error.__cause__ = exc
+        return Err(error)

@@ -1,0 +1,116 @@
+"""The one cattrs converter, and the decoders built from it once, at import.
+
+Decoding is strict about types (a number is not a string) and lenient about evolution:
+unknown fields are ignored and an unknown ``status`` is kept as its string.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, cast
+
+import cattrs
+
+from openapi.models.components import Operation, OperationStatus
+
+__all__ = ["ApiErrorBody", "converter", "decode_api_error", "decode_operation", "describe"]
+
+converter = cattrs.Converter(forbid_extra_keys=False)
+
+_KNOWN_STATUSES: dict[str, OperationStatus] = {s.value: s for s in OperationStatus}
+
+
+def _type_name(value: object) -> str:
+    return "null" if value is None else type(value).__name__
+
+
+def _str(value: Any, _: object) -> str:
+    if isinstance(value, str):
+        return value
+    raise TypeError(f"expected a string, got {_type_name(value)}")
+
+
+def _float(value: Any, _: object) -> float:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return float(value)
+    raise TypeError(f"expected a number, got {_type_name(value)}")
+
+
+def _datetime(value: Any, _: object) -> datetime:
+    if not isinstance(value, str):
+        raise TypeError(f"expected an RFC 3339 date-time string, got {_type_name(value)}")
+    return datetime.fromisoformat(value)
+
+
+def _status(value: Any, _: object) -> OperationStatus | str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected a status string, got {_type_name(value)}")
+    return _KNOWN_STATUSES.get(value, value)
+
+
+def _metadata(value: Any, _: object) -> dict[str, Any]:
+    if value is None:  # tolerated: the schema's default is {}
+        return {}
+    if isinstance(value, dict):
+        return cast(dict[str, Any], value)
+    raise TypeError(f"expected an object, got {_type_name(value)}")
+
+
+converter.register_structure_hook(str, _str)
+converter.register_structure_hook(float, _float)
+converter.register_structure_hook(datetime, _datetime)
+converter.register_structure_hook(OperationStatus | str, _status)
+converter.register_structure_hook_func(lambda t: t == dict[str, Any], _metadata)
+converter.register_unstructure_hook(datetime, lambda dt: dt.isoformat())
+
+_structure_operation: Callable[[Any, type[Operation]], Operation] = converter.get_structure_hook(
+    Operation
+)
+
+
+def decode_operation(body: bytes) -> Operation:
+    """Parse a JSON body into an ``Operation``; raises ``ValueError`` or a cattrs error."""
+    data = json.loads(body)
+    if not isinstance(data, dict):
+        raise TypeError(f"expected a JSON object, got {_type_name(data)}")
+    return _structure_operation(data, Operation)
+
+
+class ApiErrorBody:
+    """The fields of an ``ApiError`` document (``code``, ``message``, ...)."""
+
+    __slots__ = ("code", "details", "message", "request_id")
+
+    def __init__(self, code: str, message: str, request_id: str | None, details: Any) -> None:
+        self.code = code
+        self.message = message
+        self.request_id = request_id
+        self.details = details
+
+
+def decode_api_error(body: bytes) -> ApiErrorBody | None:
+    """Parse an ``ApiError`` document, or return ``None`` when the body is not one."""
+    try:
+        data = json.loads(body)
+    except ValueError:
+        return None
+    if not isinstance(data, dict):
+        return None
+    data = cast(dict[str, Any], data)
+    code, message, request_id = data.get("code"), data.get("message"), data.get("request_id")
+    if not isinstance(code, str) or not isinstance(message, str):
+        return None
+    return ApiErrorBody(
+        code, message, request_id if isinstance(request_id, str) else None, data.get("details")
+    )
+
+
+def describe(exc: BaseException) -> str:
+    """One readable line for why a body did not decode (with JSON paths from cattrs)."""
+    if isinstance(exc, cattrs.BaseValidationError):
+        return "; ".join(cattrs.transform_error(exc, path="$"))
+    if isinstance(exc, json.JSONDecodeError):
+        return f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
+    return str(exc)

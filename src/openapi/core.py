@@ -1,0 +1,280 @@
+"""``SDKCore``: configuration, the aiohttp session, and auth. No endpoint knowledge.
+
+Create one per event loop and share it across your application::
+
+    async with SDKCore(api_key="...", server_url="https://ops.example.com") as core:
+        res = await operations_get_operation(core, {"operation_id": "op_123"})
+
+Configuration problems (no key, no server URL, an ``http://`` URL to a remote host) do not
+raise here: every call returns them as ``Err(InvalidRequestError)`` and sends nothing.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import ipaddress
+import os
+import ssl
+from collections.abc import Awaitable, Callable, Mapping
+from types import TracebackType
+from typing import Final, Self, TypeAlias, cast
+
+import aiohttp
+import attrs
+import yarl
+
+from openapi._version import __version__
+from openapi.models.errors import InvalidRequestError, UnexpectedClientError
+from openapi.types import Err, Ok, Result
+from openapi.utils.retries import RetryConfig
+
+__all__ = ["ApiKey", "SDKConfig", "SDKCore"]
+
+ApiKey: TypeAlias = str | Callable[[], str] | Callable[[], Awaitable[str]]
+"""An API key, or a (sync or async) callable returning the current one, called per request."""
+
+API_KEY_ENV: Final = "OPENAPI_API_KEY"
+SERVER_URL_ENV: Final = "OPENAPI_SERVER_URL"
+DEFAULT_TIMEOUT: Final = 30.0
+USER_AGENT: Final = f"openapi-python/{__version__}"
+
+
+@attrs.frozen(slots=True)
+class SDKConfig:
+    """The settings an ``SDKCore`` was made with (the API key is deliberately not here)."""
+
+    server_url: str | None
+    retry_config: RetryConfig = attrs.field(factory=RetryConfig)
+    timeout: float = DEFAULT_TIMEOUT
+    headers: Mapping[str, str] = attrs.field(factory=dict[str, str])
+    allow_insecure_http: bool = False
+    verify_ssl: bool | ssl.SSLContext = True
+    connection_limit: int = 100
+
+
+class _Secret:
+    """Holds the API key so that no repr, traceback local or log ever shows it."""
+
+    __slots__ = ("_value",)
+
+    def __init__(self, value: ApiKey) -> None:
+        self._value = value
+
+    def reveal(self) -> ApiKey:
+        return self._value
+
+    def __repr__(self) -> str:
+        return "'***'"
+
+
+def _is_loopback(host: str | None) -> bool:
+    if host is None:
+        return False
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def parse_server_url(
+    url: str | None, *, allow_insecure_http: bool
+) -> Result[str, InvalidRequestError]:
+    """Check a server URL and return it without a trailing slash, ready to prefix paths."""
+    if not url:
+        return Err(
+            InvalidRequestError(
+                "no server URL: pass server_url= to SDK/SDKCore or set the "
+                f"{SERVER_URL_ENV} environment variable"
+            )
+        )
+    try:
+        parsed = yarl.URL(url)
+    except (ValueError, TypeError) as exc:
+        return Err(InvalidRequestError(f"server_url {url!r} is not a valid URL: {exc}"))
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        return Err(
+            InvalidRequestError(
+                f"server_url {url!r} must be an absolute http(s) URL such as "
+                "'https://ops.example.com'"
+            )
+        )
+    if parsed.query_string or parsed.fragment or parsed.user:
+        return Err(
+            InvalidRequestError(
+                f"server_url {url!r} must not carry a query, fragment or credentials"
+            )
+        )
+    if parsed.scheme == "http" and not allow_insecure_http and not _is_loopback(parsed.host):
+        return Err(
+            InvalidRequestError(
+                f"refusing to send the API key in clear text to {parsed.host!r} over http://: "
+                "use https://, or pass allow_insecure_http=True if you really mean it"
+            )
+        )
+    return Ok(str(parsed).rstrip("/"))
+
+
+class SDKCore:
+    """Configuration, transport (one shared ``aiohttp.ClientSession``) and auth.
+
+    - ``api_key``: a string, or a sync/async callable returning one (called per request, so
+      keys can rotate). Defaults to ``$OPENAPI_API_KEY``.
+    - ``server_url``: the API's base URL. Defaults to ``$OPENAPI_SERVER_URL``.
+    - ``session``: an ``aiohttp.ClientSession`` of yours, used as is and never closed by the
+      SDK. Without one, the core creates its own on first use, inside the running loop, and
+      closes it in ``aclose()`` / ``async with``.
+    - ``retry_config``, ``timeout`` (seconds per attempt), ``headers``: defaults for every call;
+      ``RequestOptions`` overrides them per call.
+    - ``allow_insecure_http``: permit ``http://`` to a non-loopback host (off: the key would
+      travel in clear text). ``verify_ssl``: ``False`` turns TLS verification off (don't), or
+      pass an ``ssl.SSLContext``.
+    """
+
+    def __init__(
+        self,
+        *,
+        api_key: ApiKey | None = None,
+        server_url: str | None = None,
+        session: aiohttp.ClientSession | None = None,
+        retry_config: RetryConfig | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        headers: Mapping[str, str] | None = None,
+        allow_insecure_http: bool = False,
+        verify_ssl: bool | ssl.SSLContext = True,
+        connection_limit: int = 100,
+    ) -> None:
+        key = api_key if api_key is not None else os.environ.get(API_KEY_ENV) or None
+        self._api_key = _Secret(key) if key is not None else None
+        self.config = SDKConfig(
+            server_url=server_url or os.environ.get(SERVER_URL_ENV) or None,
+            retry_config=retry_config or RetryConfig(),
+            timeout=timeout,
+            headers=dict(headers or {}),
+            allow_insecure_http=allow_insecure_http,
+            verify_ssl=verify_ssl,
+            connection_limit=connection_limit,
+        )
+        self._session = session
+        self._owns_session = session is None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._closed = False
+        self._server_urls: dict[str, Result[str, InvalidRequestError]] = {}
+        self._timeouts: dict[float, aiohttp.ClientTimeout] = {}
+        self.base_headers: Mapping[str, str] = {
+            "Accept": "application/json",
+            "User-Agent": USER_AGENT,
+            **self.config.headers,
+        }
+
+    def __repr__(self) -> str:
+        key = "***" if self._api_key is not None else None
+        return f"SDKCore(server_url={self.config.server_url!r}, api_key={key!r})"
+
+    # --- configuration ---------------------------------------------------------------------
+
+    def server_url(self, override: str | None = None) -> Result[str, InvalidRequestError]:
+        """The checked base URL for a call (``override`` is ``RequestOptions.server_url``)."""
+        url = override or self.config.server_url or ""
+        cached = self._server_urls.get(url)
+        if cached is None:
+            cached = parse_server_url(url, allow_insecure_http=self.config.allow_insecure_http)
+            self._server_urls[url] = cached
+        return cached
+
+    def timeout(self, seconds: float | None = None) -> aiohttp.ClientTimeout:
+        """The per-attempt ``aiohttp.ClientTimeout`` (built once per distinct value)."""
+        value = self.config.timeout if seconds is None else seconds
+        cached = self._timeouts.get(value)
+        if cached is None:
+            cached = self._timeouts[value] = aiohttp.ClientTimeout(total=value)
+        return cached
+
+    # --- auth --------------------------------------------------------------------------------
+
+    async def authorization(self) -> Result[str, InvalidRequestError | UnexpectedClientError]:
+        """The ``Authorization`` header value for the next request."""
+        if self._api_key is None:
+            return Err(
+                InvalidRequestError(
+                    "no API key: pass api_key= to SDK/SDKCore or set the "
+                    f"{API_KEY_ENV} environment variable"
+                )
+            )
+        key = cast(object, self._api_key.reveal())  # checked below: callables may lie
+        if callable(key):
+            try:
+                produced = key()
+                if inspect.isawaitable(produced):
+                    produced = await produced
+            except asyncio.CancelledError:
+                raise
+            except Exception as exc:
+                # The provider's exception is kept only by type: its text might hold the key.
+                return Err(
+                    UnexpectedClientError(
+                        f"the api_key callable raised {type(exc).__name__}; fix the key provider"
+                    )
+                )
+            key = produced
+        if not isinstance(key, str) or not key:
+            return Err(
+                InvalidRequestError(
+                    f"the API key is empty or not a string: check api_key= or ${API_KEY_ENV}"
+                )
+            )
+        return Ok("Bearer " + key)
+
+    # --- transport ---------------------------------------------------------------------------
+
+    def session(self) -> Result[aiohttp.ClientSession, InvalidRequestError]:
+        """The shared session; created on first use, inside the running event loop."""
+        if self._closed:
+            return Err(
+                InvalidRequestError(
+                    "this SDKCore was closed (aclose() or the end of `async with`); "
+                    "create a new one"
+                )
+            )
+        loop = asyncio.get_running_loop()
+        if self._loop is None:
+            self._loop = loop
+        elif self._loop is not loop:
+            return Err(
+                InvalidRequestError(
+                    "this SDKCore is bound to the event loop it was first used in; create one "
+                    "SDKCore per event loop (for example inside the coroutine asyncio.run runs)"
+                )
+            )
+        if self._session is None:
+            connector = aiohttp.TCPConnector(
+                limit=self.config.connection_limit,
+                ssl=self.config.verify_ssl,
+            )
+            self._session = aiohttp.ClientSession(connector=connector)
+        return Ok(self._session)
+
+    @property
+    def closed(self) -> bool:
+        """True after ``aclose()``."""
+        return self._closed
+
+    async def aclose(self) -> None:
+        """Close the session this core created (a session you passed in stays open)."""
+        self._closed = True
+        session, self._session = self._session, None
+        if session is not None and self._owns_session and not session.closed:
+            await session.close()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

@@ -1,0 +1,1 @@
+"""Standalone endpoint functions, one module each: importing one imports no other."""

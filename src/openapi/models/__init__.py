@@ -1,0 +1,1 @@
+"""Data models: API components, per-endpoint requests/responses, and the error tree."""

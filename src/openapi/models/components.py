@@ -1,0 +1,98 @@
+"""The API's schemas: ``Operation``, its ``OperationStatus`` and ``OperationError``.
+
+Instances are immutable and built by the SDK from response bodies; unknown fields in a body
+are ignored, and an unknown ``status`` string is kept as the plain string (an open enum), so a
+server that adds a state never breaks a client.
+"""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+import attrs
+
+if TYPE_CHECKING:
+    from openapi.models.errors import OperationFailedError
+    from openapi.types import Result
+
+__all__ = ["TERMINAL_STATUSES", "Operation", "OperationError", "OperationStatus"]
+
+
+class OperationStatus(enum.StrEnum):
+    """The statuses this SDK knows. Servers may send others; see ``Operation.status``."""
+
+    QUEUED = "queued"
+    RUNNING = "running"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLING = "cancelling"
+    CANCELLED = "cancelled"
+
+
+TERMINAL_STATUSES: frozenset[str] = frozenset(
+    {OperationStatus.SUCCEEDED, OperationStatus.FAILED, OperationStatus.CANCELLED}
+)
+"""Statuses after which an operation never changes again."""
+
+
+@attrs.frozen(slots=True)
+class OperationError:
+    """Why an operation failed (or ``code == "cancelled"`` when it was cancelled)."""
+
+    code: str
+    message: str
+    details: Any = None
+
+
+@attrs.frozen(slots=True)
+class Operation:
+    """A long-running operation as the server last reported it.
+
+    ``status`` is an ``OperationStatus`` for the known values and the raw string for any
+    other; an unknown status is treated as not done.
+    """
+
+    id: str
+    status: OperationStatus | str
+    created_at: datetime
+    updated_at: datetime | None = None
+    completed_at: datetime | None = None
+    progress: float | None = None
+    result: Any = None
+    error: OperationError | None = None
+    metadata: dict[str, Any] = attrs.field(factory=dict[str, Any])
+
+    @property
+    def done(self) -> bool:
+        """True once the operation is terminal (succeeded, failed or cancelled)."""
+        return self.status in TERMINAL_STATUSES
+
+    @property
+    def succeeded(self) -> bool:
+        """True when the operation finished successfully; ``result`` holds its output."""
+        return self.status == OperationStatus.SUCCEEDED
+
+    @property
+    def failed(self) -> bool:
+        """True when the operation finished with an error; ``error`` says why."""
+        return self.status == OperationStatus.FAILED
+
+    @property
+    def cancelled(self) -> bool:
+        """True when the operation was cancelled."""
+        return self.status == OperationStatus.CANCELLED
+
+    def outcome(self) -> Result[Any, OperationFailedError]:
+        """The operation's own outcome as a ``Result``, for pipelines.
+
+        ``Ok(result)`` when it succeeded; ``Err(OperationFailedError)`` when it failed, was
+        cancelled, or is not done yet (the error's ``operation`` says which).
+        """
+        from openapi.models.errors import OperationFailedError
+        from openapi.types import Err, Ok
+
+        if self.succeeded:
+            return Ok(self.result)
+        return Err(OperationFailedError(self))

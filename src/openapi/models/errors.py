@@ -1,0 +1,249 @@
+"""Everything the SDK returns in an ``Err`` (or raises from the ``SDK`` facade).
+
+::
+
+    SDKBaseError                      root of everything the SDK returns or raises
+    ├── SDKError                      an HTTP response came back
+    │   ├── ApiError                  404 with an ApiError JSON body
+    │   ├── SDKDefaultError           any other 4XX/5XX, or an unexpected status/content type
+    │   └── ResponseValidationError   2XX whose body is not a valid Operation (cause chained)
+    ├── HTTPClientError               no usable response
+    │   ├── ConnectionError           also a builtins.ConnectionError
+    │   ├── RequestTimeoutError       also a builtins.TimeoutError
+    │   ├── InvalidRequestError       bad input caught before sending (also a ValueError)
+    │   └── UnexpectedClientError     anything else; the cause is chained
+    ├── WaitTimeoutError              a wait hit its deadline (also a builtins.TimeoutError)
+    └── OperationFailedError          ``Operation.outcome()`` of a failed/cancelled operation
+
+No error ever holds the API key: messages are built from the method, the URL (which never
+carries the key), the status and the response body.
+"""
+
+from __future__ import annotations
+
+import builtins
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeAlias
+
+from openapi.models.operations import HTTPMetadata
+
+if TYPE_CHECKING:
+    from openapi.models.components import Operation, OperationError
+
+__all__ = [
+    "ApiError",
+    "CallError",
+    "ConnectionError",
+    "HTTPClientError",
+    "InvalidRequestError",
+    "OperationFailedError",
+    "RequestTimeoutError",
+    "ResponseValidationError",
+    "SDKBaseError",
+    "SDKDefaultError",
+    "SDKError",
+    "UnexpectedClientError",
+    "WaitTimeoutError",
+]
+
+
+class SDKBaseError(Exception):
+    """Root of every error the SDK returns or raises. ``message`` says what to do."""
+
+    message: str
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+    def __str__(self) -> str:
+        return self.message
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.message!r})"
+
+
+class SDKError(SDKBaseError):
+    """An HTTP response came back, but it is not the success the endpoint promises.
+
+    ``body`` is the response text, capped (see ``openapi.utils.limits``) so a huge error page
+    never sits in memory or in a log line.
+    """
+
+    http_meta: HTTPMetadata
+    body: str
+
+    def __init__(self, message: str, *, http_meta: HTTPMetadata, body: str = "") -> None:
+        super().__init__(message)
+        self.http_meta = http_meta
+        self.body = body
+
+    @property
+    def status_code(self) -> int:
+        """The HTTP status of the final attempt."""
+        return self.http_meta.status_code
+
+    @property
+    def headers(self) -> Mapping[str, str]:
+        """The response headers of the final attempt."""
+        return self.http_meta.headers
+
+    @property
+    def request_id(self) -> str | None:
+        """The server's ``X-Request-Id``: quote it when you report a problem."""
+        return self.http_meta.request_id
+
+    def __repr__(self) -> str:
+        return (
+            f"{type(self).__name__}(status_code={self.status_code}, "
+            f"request_id={self.request_id!r}, message={self.message!r})"
+        )
+
+
+class ApiError(SDKError):
+    """The API's own error document (``404`` with an ``ApiError`` JSON body).
+
+    ``code`` and ``message`` are the server's; ``details`` is whatever extra JSON it sent.
+    """
+
+    code: str
+    details: Any
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str,
+        details: Any = None,
+        request_id: str | None = None,
+        http_meta: HTTPMetadata,
+        body: str = "",
+    ) -> None:
+        super().__init__(message, http_meta=http_meta, body=body)
+        self.code = code
+        self.details = details
+        self._body_request_id = request_id
+
+    @property
+    def request_id(self) -> str | None:
+        """The request id from the error body, else from the ``X-Request-Id`` header."""
+        return self._body_request_id or self.http_meta.request_id
+
+    def __str__(self) -> str:
+        rid = f", request id {self.request_id}" if self.request_id else ""
+        return f"{self.message} (HTTP {self.status_code}, code {self.code!r}{rid})"
+
+    def __repr__(self) -> str:
+        return (
+            f"ApiError(status_code={self.status_code}, code={self.code!r}, "
+            f"message={self.message!r}, request_id={self.request_id!r})"
+        )
+
+
+class SDKDefaultError(SDKError):
+    """Any other 4XX/5XX, or a status or content type the endpoint does not describe."""
+
+
+class ResponseValidationError(SDKError):
+    """A 2XX response whose body is not what the API promises; ``__cause__`` says why."""
+
+
+class HTTPClientError(SDKBaseError):
+    """No usable response arrived (or the request was never sent)."""
+
+
+class ConnectionError(HTTPClientError, builtins.ConnectionError):
+    """The server could not be reached, or dropped the connection, on every attempt."""
+
+
+class RequestTimeoutError(HTTPClientError, builtins.TimeoutError):
+    """An attempt took longer than its ``timeout``, on every attempt allowed."""
+
+
+class InvalidRequestError(HTTPClientError, ValueError):
+    """The call was refused before anything was sent: bad input or missing configuration."""
+
+
+class UnexpectedClientError(HTTPClientError):
+    """Something the SDK did not foresee went wrong; ``__cause__`` holds the original."""
+
+
+class WaitTimeoutError(SDKBaseError, builtins.TimeoutError):
+    """A wait reached its deadline before the operation was done.
+
+    ``operation`` is the last state seen (``None`` if no poll succeeded). With
+    ``cancel_on_timeout=True``, ``cancel_requested`` is true and ``cancel_accepted`` says
+    whether the server accepted the cancel (``cancel_error`` holds why not).
+    """
+
+    operation: Operation | None
+    timeout: float
+    cancel_requested: bool
+    cancel_accepted: bool | None
+    cancel_error: SDKBaseError | None
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        operation: Operation | None,
+        timeout: float,
+        cancel_requested: bool = False,
+        cancel_accepted: bool | None = None,
+        cancel_error: SDKBaseError | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.operation = operation
+        self.timeout = timeout
+        self.cancel_requested = cancel_requested
+        self.cancel_accepted = cancel_accepted
+        self.cancel_error = cancel_error
+
+
+class OperationFailedError(SDKBaseError):
+    """An operation ended without success (``failed`` or ``cancelled``), or is not done yet.
+
+    The call that fetched it worked; this is the operation's own outcome, produced by
+    ``Operation.outcome()``. ``error`` is the server's ``OperationError``, if any.
+    """
+
+    operation: Operation
+
+    def __init__(self, operation: Operation) -> None:
+        error = operation.error
+        if error is not None:
+            message = (
+                f"operation {operation.id!r} ended {operation.status}: "
+                f"{error.code}: {error.message}"
+            )
+        elif operation.done:
+            message = f"operation {operation.id!r} ended {operation.status}"
+        else:
+            message = (
+                f"operation {operation.id!r} is not done (status {operation.status}); "
+                "wait for it with operations_wait()"
+            )
+        super().__init__(message)
+        self.operation = operation
+
+    @property
+    def error(self) -> OperationError | None:
+        """The server's description of the failure, if it sent one."""
+        return self.operation.error
+
+    @property
+    def code(self) -> str | None:
+        """The failure's code (``"cancelled"`` for a cancelled operation), if any."""
+        return self.operation.error.code if self.operation.error else None
+
+
+CallError: TypeAlias = (
+    ApiError
+    | SDKDefaultError
+    | ResponseValidationError
+    | ConnectionError
+    | RequestTimeoutError
+    | InvalidRequestError
+    | UnexpectedClientError
+)
+"""Every error one endpoint call can return."""

@@ -1,0 +1,138 @@
+"""``SDK``: the friendly facade. Methods take keyword arguments and raise on error.
+
+It re-implements nothing: each method calls the standalone function and unwraps its
+``Result``, raising the ``SDKBaseError`` an ``Err`` holds.
+"""
+
+from __future__ import annotations
+
+import ssl
+from collections.abc import Mapping
+from types import TracebackType
+from typing import Self
+
+import aiohttp
+
+from openapi.core import DEFAULT_TIMEOUT, ApiKey, SDKCore
+from openapi.funcs.operations_cancel_operation import operations_cancel_operation
+from openapi.funcs.operations_get_operation import operations_get_operation
+from openapi.models.operations import (
+    CancelOperationRequest,
+    CancelOperationResponse,
+    GetOperationRequest,
+    GetOperationResponse,
+)
+from openapi.utils.options import RequestOptions
+from openapi.utils.retries import RetryConfig
+
+__all__ = ["SDK", "Operations"]
+
+
+def _options(
+    retries: RetryConfig | None,
+    timeout: float | None,
+    headers: Mapping[str, str] | None,
+    server_url: str | None,
+) -> RequestOptions | None:
+    if retries is None and timeout is None and headers is None and server_url is None:
+        return None
+    return RequestOptions(retries=retries, timeout=timeout, headers=headers, server_url=server_url)
+
+
+class Operations:
+    """Poll and manage async operations (``sdk.operations``)."""
+
+    def __init__(self, core: SDKCore) -> None:
+        self._core = core
+
+    async def get_operation(
+        self,
+        *,
+        operation_id: str,
+        retries: RetryConfig | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        server_url: str | None = None,
+    ) -> GetOperationResponse:
+        """Poll an async operation. Raises an ``SDKBaseError`` subclass on failure."""
+        result = await operations_get_operation(
+            self._core,
+            GetOperationRequest(operation_id=operation_id),
+            _options(retries, timeout, headers, server_url),
+        )
+        return result.unwrap()
+
+    async def cancel_operation(
+        self,
+        *,
+        operation_id: str,
+        retries: RetryConfig | None = None,
+        timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        server_url: str | None = None,
+    ) -> CancelOperationResponse:
+        """Cancel a running async operation. Raises an ``SDKBaseError`` subclass on failure."""
+        result = await operations_cancel_operation(
+            self._core,
+            CancelOperationRequest(operation_id=operation_id),
+            _options(retries, timeout, headers, server_url),
+        )
+        return result.unwrap()
+
+
+class SDK:
+    """The Operations API client.
+
+    Takes the same settings as ``SDKCore`` (or an existing ``core=``)::
+
+        async with SDK(api_key="...", server_url="https://ops.example.com") as sdk:
+            res = await sdk.operations.get_operation(operation_id="op_123")
+    """
+
+    core: SDKCore
+    operations: Operations
+
+    def __init__(
+        self,
+        *,
+        api_key: ApiKey | None = None,
+        server_url: str | None = None,
+        session: aiohttp.ClientSession | None = None,
+        retry_config: RetryConfig | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        headers: Mapping[str, str] | None = None,
+        allow_insecure_http: bool = False,
+        verify_ssl: bool | ssl.SSLContext = True,
+        connection_limit: int = 100,
+        core: SDKCore | None = None,
+    ) -> None:
+        self.core = core or SDKCore(
+            api_key=api_key,
+            server_url=server_url,
+            session=session,
+            retry_config=retry_config,
+            timeout=timeout,
+            headers=headers,
+            allow_insecure_http=allow_insecure_http,
+            verify_ssl=verify_ssl,
+            connection_limit=connection_limit,
+        )
+        self.operations = Operations(self.core)
+
+    def __repr__(self) -> str:
+        return f"SDK({self.core!r})"
+
+    async def aclose(self) -> None:
+        """Close the session the SDK created (a session you passed in stays open)."""
+        await self.core.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()

@@ -1,0 +1,33 @@
+"""Shared fixtures: a scripted server per test and ready-made cores pointing at it."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+
+from openapi.core import SDKCore
+from openapi.utils.retries import BackoffStrategy, RetryConfig
+from tests.support import ScriptedServer
+
+API_KEY = "sk-test-SECRET-7f3a9c"
+
+FAST_RETRIES = RetryConfig(
+    backoff=BackoffStrategy(initial_interval=0.01, max_interval=0.05, max_elapsed_time=5)
+)
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[ScriptedServer]:
+    scripted = ScriptedServer()
+    await scripted.start()
+    try:
+        yield scripted
+    finally:
+        await scripted.close()
+
+
+@pytest.fixture
+async def core(server: ScriptedServer) -> AsyncIterator[SDKCore]:
+    async with SDKCore(api_key=API_KEY, server_url=server.url, retry_config=FAST_RETRIES) as c:
+        yield c

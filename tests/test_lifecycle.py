@@ -1,0 +1,57 @@
+"""Cancellation propagates; nothing leaks."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from openapi.core import SDKCore
+from openapi.funcs.operations_get_operation import operations_get_operation
+from tests.support import ScriptedServer, delay, json_response, operation
+
+
+async def test_cancelling_the_task_propagates(server: ScriptedServer, core: SDKCore) -> None:
+    server.then(delay(5, json_response(operation())))
+    task = asyncio.create_task(operations_get_operation(core, {"operation_id": "op_1"}))
+    await server.received(1)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert task.cancelled()
+
+
+async def test_cancelling_during_retry_sleep_propagates(
+    server: ScriptedServer, core: SDKCore
+) -> None:
+    server.then(json_response({}, 503, **{"Retry-After": "2"}))
+    task = asyncio.create_task(operations_get_operation(core, {"operation_id": "op_1"}))
+    await server.received(1)
+    await asyncio.sleep(0.05)
+    task.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert len(server.requests) == 1
+
+
+async def test_asyncio_timeout_around_a_call_works(server: ScriptedServer, core: SDKCore) -> None:
+    server.then(delay(5, json_response(operation())), json_response(operation()))
+    with pytest.raises(TimeoutError):
+        async with asyncio.timeout(0.2):
+            await operations_get_operation(core, {"operation_id": "op_1"})
+    # The core stays usable afterwards.
+    assert (await operations_get_operation(core, {"operation_id": "op_1"})).ok is True
+
+
+async def test_connections_are_returned_to_the_pool(server: ScriptedServer, core: SDKCore) -> None:
+    server.then(
+        json_response({}, 503),
+        json_response({}, 500),
+        json_response(operation()),
+    )
+    for _ in range(3):
+        await operations_get_operation(core, {"operation_id": "op_1"})
+    session = core.session().unwrap()
+    connector = session.connector
+    assert connector is not None
+    assert sum(len(v) for v in connector._acquired_per_host.values()) == 0
