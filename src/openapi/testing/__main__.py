@@ -1,0 +1,93 @@
+"""Run the mock server from the command line: ``python -m openapi.testing --port 8080``.
+
+Prints one line, ``Mock Operations server listening on http://HOST:PORT``, then serves
+until interrupted (Ctrl-C or SIGTERM).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import os
+import signal
+import sys
+from collections.abc import Sequence
+
+from ._server import DEFAULT_API_KEY, MockServer
+
+__all__ = ["main"]
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m openapi.testing",
+        description="Serve a mock of the Operations API (with /_mock admin routes).",
+    )
+    parser.add_argument("--host", default="127.0.0.1", help="interface (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8080, help="port; 0 picks a free one")
+    parser.add_argument(
+        "--api-key",
+        default=os.environ.get("OPENAPI_API_KEY", DEFAULT_API_KEY),
+        help="expected bearer token (default $OPENAPI_API_KEY or %(default)r)",
+    )
+    parser.add_argument("--no-auth", action="store_true", help="accept any request")
+    parser.add_argument(
+        "--poll-hint", type=int, default=1, help="Retry-After seconds for unfinished operations"
+    )
+    parser.add_argument("--no-poll-hint", action="store_true", help="send no Retry-After")
+    parser.add_argument(
+        "--cancel-delay", type=float, default=0.2, help="seconds from cancelling to cancelled"
+    )
+    parser.add_argument(
+        "--duration", type=float, default=2.0, help="default duration of created operations"
+    )
+    parser.add_argument("--seed", type=int, default=0, help="seed for probabilistic faults")
+    parser.add_argument(
+        "--create",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="create an operation with this id at start-up (repeatable)",
+    )
+    parser.add_argument("--access-log", action="store_true", help="log every request")
+    return parser
+
+
+async def _serve(args: argparse.Namespace) -> None:
+    server = MockServer(
+        None if args.no_auth else args.api_key,
+        host=args.host,
+        port=args.port,
+        poll_hint=None if args.no_poll_hint else args.poll_hint,
+        cancel_delay=args.cancel_delay,
+        default_duration=args.duration,
+        seed=args.seed,
+        access_log=args.access_log,
+    )
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        # Not available on Windows; Ctrl-C then arrives as KeyboardInterrupt instead.
+        with contextlib.suppress(NotImplementedError, RuntimeError):
+            loop.add_signal_handler(signum, stop.set)
+    async with server:
+        for operation_id in args.create:
+            server.create_operation(operation_id, duration=args.duration)
+        print(f"Mock Operations server listening on {server.url}", flush=True)
+        await stop.wait()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Parse ``argv``, serve until interrupted, and return the exit status."""
+    args = _parser().parse_args(argv)
+    if args.access_log:
+        logging.basicConfig(level=logging.INFO, format="%(message)s", stream=sys.stderr)
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(_serve(args))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
