@@ -52,6 +52,8 @@ MAX_PATH_PARAM_LENGTH: Final = 256
 ERROR_BODY_LIMIT: Final = 16 * 1024
 """Bytes of an error response kept (and read: the rest is never buffered)."""
 _MESSAGE_BODY_PREVIEW: Final = 200
+_NO_TIMEOUT: Final = aiohttp.ClientTimeout(total=None)
+"""aiohttp's own timers are off; ``asyncio.timeout`` bounds each attempt (see ``send``)."""
 _PARAM = re.compile(r"\{(\w+)\}")
 
 
@@ -107,6 +109,9 @@ def _check_segment(name: str, value: object) -> str | InvalidRequestError:
         return InvalidRequestError(f"{name} must not be {value!r}: it is a relative path step")
     if any(_is_control(c) for c in value):
         return InvalidRequestError(f"{name} must not contain control characters")
+    if any("\ud800" <= c <= "\udfff" for c in value):
+        # A lone surrogate has no UTF-8 form, so it cannot be percent-encoded.
+        return InvalidRequestError(f"{name} must be valid Unicode text (it has a lone surrogate)")
     # safe="" encodes everything outside RFC 3986 "unreserved", "/" included.
     return quote(value, safe="")
 
@@ -244,9 +249,15 @@ class _Call(Generic[ReqT, RespT]):
         began = time.monotonic()
         outcome: _Attempt[RespT]
         try:
-            async with self.session.request(
-                self.endpoint.method, self.url, headers=self.headers, timeout=self.timeout
-            ) as response:
+            # The per-attempt deadline is asyncio's, not aiohttp's: aiohttp 3.14 enters its
+            # timer twice per request and so, when the deadline and a caller's cancel() race,
+            # uncancels twice and turns the cancel into a TimeoutError (a lost cancellation).
+            async with (
+                asyncio.timeout(self.timeout.total),
+                self.session.request(
+                    self.endpoint.method, self.url, headers=self.headers, timeout=_NO_TIMEOUT
+                ) as response,
+            ):
                 outcome = await self.decode(response)
                 status: object = response.status
         except asyncio.CancelledError:

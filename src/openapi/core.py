@@ -16,9 +16,10 @@ import inspect
 import ipaddress
 import os
 import ssl
+import warnings
 from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
-from typing import Final, Self, TypeAlias, cast
+from typing import Any, Final, Self, TypeAlias, cast
 
 import aiohttp
 import attrs
@@ -38,6 +39,10 @@ API_KEY_ENV: Final = "OPENAPI_API_KEY"
 SERVER_URL_ENV: Final = "OPENAPI_SERVER_URL"
 DEFAULT_TIMEOUT: Final = 30.0
 USER_AGENT: Final = f"openapi-python/{__version__}"
+UNCLOSED_MESSAGE: Final = (
+    "SDKCore was garbage-collected without aclose(); use 'async with SDKCore(...)' "
+    "or await core.aclose()"
+)
 
 
 @attrs.frozen(slots=True)
@@ -270,6 +275,24 @@ class SDKCore:
 
     async def __aenter__(self) -> Self:
         return self
+
+    def __del__(self, _warnings: Any = warnings) -> None:
+        # One clear warning instead of aiohttp's two ("Unclosed client session", "Unclosed
+        # connector"). Never raises: this may run at interpreter shutdown (hence
+        # ``_warnings`` bound at definition time) or with warnings turned into errors.
+        try:
+            session = getattr(self, "_session", None)
+            if session is None or not getattr(self, "_owns_session", False) or session.closed:
+                return
+            self._session = None
+            connector = session.connector
+            if connector is not None:
+                # Marks the connector, and so the session, closed and closes its transports
+                # (their close is scheduled on the loop; once the loop is closed, it can't be).
+                connector._close()  # pyright: ignore[reportPrivateUsage]
+            _warnings.warn(UNCLOSED_MESSAGE, ResourceWarning, source=self, stacklevel=2)
+        except Exception:  # nothing may escape a finalizer
+            pass
 
     async def __aexit__(
         self,
