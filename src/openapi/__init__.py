@@ -78,6 +78,7 @@ if TYPE_CHECKING:
     from openapi.types import Ok as Ok
     from openapi.types import Result as Result
     from openapi.utils.options import RequestOptions as RequestOptions
+    from openapi.utils.polling import PollPolicy as PollPolicy
     from openapi.utils.retries import BackoffStrategy as BackoffStrategy
     from openapi.utils.retries import RetryConfig as RetryConfig
 
@@ -90,6 +91,7 @@ _EXPORTS: dict[str, str] = {
     "RetryConfig": "openapi.utils.retries",
     "BackoffStrategy": "openapi.utils.retries",
     "RequestOptions": "openapi.utils.options",
+    "PollPolicy": "openapi.utils.polling",
     "Operation": "openapi.models.components",
     "OperationError": "openapi.models.components",
     "OperationStatus": "openapi.models.components",

@@ -7,7 +7,8 @@ It re-implements nothing: each method calls the standalone function and unwraps 
 from __future__ import annotations
 
 import ssl
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Iterable, Mapping
+from contextlib import aclosing
 from types import TracebackType
 from typing import Self
 
@@ -16,6 +17,15 @@ import aiohttp
 from openapi.core import DEFAULT_TIMEOUT, ApiKey, SDKCore
 from openapi.funcs.operations_cancel_operation import operations_cancel_operation
 from openapi.funcs.operations_get_operation import operations_get_operation
+from openapi.funcs.operations_wait import (
+    DEFAULT_CONCURRENCY,
+    OnUpdate,
+    WaitMany,
+    operations_wait,
+    operations_wait_many,
+    operations_watch,
+)
+from openapi.models.components import Operation
 from openapi.models.operations import (
     CancelOperationRequest,
     CancelOperationResponse,
@@ -23,6 +33,7 @@ from openapi.models.operations import (
     GetOperationResponse,
 )
 from openapi.utils.options import RequestOptions
+from openapi.utils.polling import PollPolicy
 from openapi.utils.retries import RetryConfig
 
 __all__ = ["SDK", "Operations"]
@@ -78,6 +89,95 @@ class Operations:
             _options(retries, timeout, headers, server_url),
         )
         return result.unwrap()
+
+    # Waiting. ``timeout`` bounds the whole wait here, so the per-attempt timeout of each
+    # request is spelled ``request_timeout``.
+
+    async def wait(
+        self,
+        *,
+        operation_id: str,
+        timeout: float | None = None,
+        poll_interval: PollPolicy | float | None = None,
+        on_update: OnUpdate | None = None,
+        cancel_on_timeout: bool = False,
+        retries: RetryConfig | None = None,
+        request_timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        server_url: str | None = None,
+    ) -> Operation:
+        """Poll until the operation is done and return it (``failed``/``cancelled`` included).
+
+        Raises ``WaitTimeoutError`` at the ``timeout`` deadline (after asking the server to
+        cancel if ``cancel_on_timeout``), or the call's ``SDKBaseError``. ``on_update``
+        (sync or async) sees each changed state. See ``operations_wait``.
+        """
+        result = await operations_wait(
+            self._core,
+            GetOperationRequest(operation_id=operation_id),
+            timeout=timeout,
+            poll_interval=poll_interval,
+            on_update=on_update,
+            cancel_on_timeout=cancel_on_timeout,
+            options=_options(retries, request_timeout, headers, server_url),
+        )
+        return result.unwrap()
+
+    def wait_many(
+        self,
+        operation_ids: Iterable[str],
+        *,
+        concurrency: int = DEFAULT_CONCURRENCY,
+        timeout: float | None = None,
+        poll_interval: PollPolicy | float | None = None,
+        cancel_on_timeout: bool = False,
+        retries: RetryConfig | None = None,
+        request_timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        server_url: str | None = None,
+    ) -> WaitMany:
+        """Wait for many operations; an async iterator of ``(operation_id, Result)``.
+
+        Results stay values here (one failure must not hide the others): match each one, or
+        call ``.unwrap()``. Use ``async with sdk.operations.wait_many(...) as results:`` to
+        stop early cleanly. ``timeout`` is per operation. See ``operations_wait_many``.
+        """
+        return operations_wait_many(
+            self._core,
+            operation_ids,
+            concurrency=concurrency,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            cancel_on_timeout=cancel_on_timeout,
+            options=_options(retries, request_timeout, headers, server_url),
+        )
+
+    async def watch(
+        self,
+        *,
+        operation_id: str,
+        timeout: float | None = None,
+        poll_interval: PollPolicy | float | None = None,
+        retries: RetryConfig | None = None,
+        request_timeout: float | None = None,
+        headers: Mapping[str, str] | None = None,
+        server_url: str | None = None,
+    ) -> AsyncIterator[Operation]:
+        """Yield each changed state of the operation, ending after the terminal one.
+
+        Raises the call's ``SDKBaseError``, or ``WaitTimeoutError`` at the ``timeout``
+        deadline. See ``operations_watch``.
+        """
+        states = operations_watch(
+            self._core,
+            GetOperationRequest(operation_id=operation_id),
+            timeout=timeout,
+            poll_interval=poll_interval,
+            options=_options(retries, request_timeout, headers, server_url),
+        )
+        async with aclosing(states):
+            async for state in states:
+                yield state.unwrap()
 
 
 class SDK:

@@ -1,0 +1,125 @@
+"""``PollPolicy``: how long a wait sleeps between two polls of an operation.
+
+Two sources decide the interval, in this order:
+
+1. The server's hint: ``Retry-After`` on an unfinished operation
+   (``GetOperationResponse.http_meta.retry_after``). It is obeyed, clamped to
+   ``[min_interval, max_hint]`` so that neither ``Retry-After: 0`` (a busy loop) nor
+   ``Retry-After: 86400`` (a stalled wait) is taken literally, and stretched by up to
+   ``jitter`` so a thousand waiters told the same thing do not poll in lockstep. It is never
+   shortened: the client does not poll sooner than the server asked.
+2. Otherwise jittered exponential backoff: ``initial_interval * multiplier ** n`` seconds
+   before poll ``n + 1``, capped at ``max_interval``, then spread by ``±jitter`` (a
+   fraction of the interval).
+
+Every wait is additionally bounded by the caller's deadline (see ``operations_wait``).
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from typing import Final
+
+import attrs
+
+__all__ = ["DEFAULT_POLL_POLICY", "PollPolicy"]
+
+
+def _non_negative(_: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if not value >= 0:  # also refuses NaN
+        raise ValueError(f"PollPolicy.{attribute.name} must be >= 0, got {value!r}")
+
+
+def _positive(_: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if not value > 0:
+        raise ValueError(f"PollPolicy.{attribute.name} must be > 0 seconds, got {value!r}")
+
+
+def _at_least_one(_: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if not value >= 1:
+        raise ValueError(f"PollPolicy.{attribute.name} must be >= 1, got {value!r}")
+
+
+def _fraction(_: object, attribute: attrs.Attribute[float], value: float) -> None:
+    if not 0 <= value < 1:
+        raise ValueError(f"PollPolicy.{attribute.name} must be in [0, 1), got {value!r}")
+
+
+@attrs.frozen(slots=True)
+class PollPolicy:
+    """Intervals between polls, in seconds (see the module documentation for the rules).
+
+    - ``initial_interval``: the wait after the first poll when the server gives no hint.
+    - ``multiplier``: growth of the interval after each poll (``1`` keeps it fixed).
+    - ``max_interval``: the largest computed interval (before jitter).
+    - ``jitter``: fraction in ``[0, 1)``; a computed interval is multiplied by a random
+      factor in ``[1 - jitter, 1 + jitter]``, a server hint by one in ``[1, 1 + jitter]``.
+    - ``min_interval``: the shortest server hint obeyed (``Retry-After: 0`` becomes this).
+    - ``max_hint``: the longest server hint obeyed.
+
+    ``PollPolicy.fixed(0.5)`` polls about every half second. The defaults poll after about
+    1 s, 1.5 s, 2.25 s ... up to 30 s.
+    """
+
+    initial_interval: float = attrs.field(default=1.0, converter=float, validator=_positive)
+    multiplier: float = attrs.field(default=1.5, converter=float, validator=_at_least_one)
+    max_interval: float = attrs.field(default=30.0, converter=float, validator=_positive)
+    jitter: float = attrs.field(default=0.2, converter=float, validator=_fraction)
+    min_interval: float = attrs.field(default=0.1, converter=float, validator=_non_negative)
+    max_hint: float = attrs.field(default=60.0, converter=float, validator=_non_negative)
+
+    def __attrs_post_init__(self) -> None:
+        if self.max_interval < self.initial_interval:
+            raise ValueError(
+                f"PollPolicy.max_interval ({self.max_interval}) must be >= initial_interval "
+                f"({self.initial_interval})"
+            )
+        if self.max_hint < self.min_interval:
+            raise ValueError(
+                f"PollPolicy.max_hint ({self.max_hint}) must be >= min_interval "
+                f"({self.min_interval})"
+            )
+
+    @classmethod
+    def fixed(cls, interval: float, *, jitter: float = 0.2) -> PollPolicy:
+        """Poll every ``interval`` seconds (still jittered, still obeying server hints)."""
+        interval = float(interval)
+        return cls(
+            initial_interval=interval,
+            multiplier=1.0,
+            max_interval=interval,
+            jitter=jitter,
+            # A fixed interval shorter than the default floor is a deliberate choice.
+            min_interval=min(0.1, interval),
+        )
+
+    def interval(self, attempt: int) -> float:
+        """The un-jittered interval after poll number ``attempt`` (0 for the first)."""
+        try:
+            grown = self.initial_interval * self.multiplier ** max(attempt, 0)
+        except OverflowError:  # float ** int raises rather than returning inf
+            return self.max_interval
+        return min(grown, self.max_interval)
+
+    def delay(
+        self,
+        attempt: int,
+        hint: float | None = None,
+        *,
+        rand: Callable[[], float] = random.random,
+    ) -> float:
+        """Seconds to sleep after poll number ``attempt`` (0-based).
+
+        ``hint`` is the server's ``Retry-After`` for that poll, if it sent one. ``rand`` returns
+        a float in ``[0, 1)``; pass your own for reproducible delays.
+        """
+        if hint is not None:
+            base = min(max(hint, self.min_interval), self.max_hint)
+            return base * (1.0 + self.jitter * rand())
+        base = self.interval(attempt)
+        return base * (1.0 + self.jitter * (2.0 * rand() - 1.0))
+
+
+DEFAULT_POLL_POLICY: Final = PollPolicy()
+"""The policy used when a wait is given no ``poll_interval``."""

@@ -1,0 +1,41 @@
+"""The waiting examples run as a user would run them, and tell the story they promise."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+def run(name: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "-W", "error::ResourceWarning", str(EXAMPLES / name)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    return done.stdout
+
+
+def test_wait_progress_tells_its_story() -> None:
+    out = run("wait_progress.py")
+    progress = [float(p) for p in re.findall(r"\]\s+([\d.]+)%", out)]
+    assert len(progress) >= 5
+    assert progress == sorted(progress)  # one line per change, never backwards
+    assert progress[-1] == 100.0
+    assert "done: succeeded, result={'rows': 1284}" in out
+    assert "cancel_accepted=True, status now cancelling" in out
+    assert "import-9 ended failed: bad_row" in out
+
+
+def test_pipeline_fan_out_sorts_every_outcome() -> None:
+    out = run("pipeline_fan_out.py")
+    assert "203 operations in" in out
+    assert "8 failed, 2 not found, 192 succeeded, 1 timed out" in out
+    assert "job-stuck: still not done after 1.5 s; cancel accepted: True" in out
+    assert "sum of squares of the successful jobs: 2559200" in out
