@@ -51,6 +51,17 @@ async def test_malformed_server_urls(url: str) -> None:
     assert repr(url) in str(error)
 
 
+@pytest.mark.parametrize(
+    "url", ["https://user:hunter2@ops.example.com", "https://hunter2@ops.example.com/v1"]
+)
+async def test_credentials_in_server_url_are_refused_without_echoing_them(url: str) -> None:
+    async with SDKCore(api_key="k", server_url=url) as core:
+        error = await refused(core)
+    assert "credentials" in str(error)
+    assert "***@ops.example.com" in str(error)
+    assert "hunter2" not in str(error)
+
+
 async def test_plain_http_to_remote_host_is_refused() -> None:
     async with SDKCore(api_key="k", server_url="http://ops.example.com") as core:
         error = await refused(core)

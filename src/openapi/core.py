@@ -15,6 +15,7 @@ import asyncio
 import inspect
 import ipaddress
 import os
+import re
 import ssl
 import warnings
 from collections.abc import Awaitable, Callable, Mapping
@@ -84,6 +85,9 @@ def _is_loopback(host: str | None) -> bool:
         return False
 
 
+_USERINFO: Final = re.compile(r"//[^/?#]*@")
+
+
 def parse_server_url(
     url: str | None, *, allow_insecure_http: bool
 ) -> Result[str, InvalidRequestError]:
@@ -95,21 +99,22 @@ def parse_server_url(
                 f"{SERVER_URL_ENV} environment variable"
             )
         )
+    shown = _USERINFO.sub("//***@", url)  # a password in the URL must not reach a message
     try:
         parsed = yarl.URL(url)
-    except (ValueError, TypeError) as exc:
-        return Err(InvalidRequestError(f"server_url {url!r} is not a valid URL: {exc}"))
+    except (ValueError, TypeError):
+        return Err(InvalidRequestError(f"server_url {shown!r} is not a valid URL"))
     if parsed.scheme not in ("http", "https") or not parsed.host:
         return Err(
             InvalidRequestError(
-                f"server_url {url!r} must be an absolute http(s) URL such as "
+                f"server_url {shown!r} must be an absolute http(s) URL such as "
                 "'https://ops.example.com'"
             )
         )
     if parsed.query_string or parsed.fragment or parsed.user:
         return Err(
             InvalidRequestError(
-                f"server_url {url!r} must not carry a query, fragment or credentials"
+                f"server_url {shown!r} must not carry a query, fragment or credentials"
             )
         )
     if parsed.scheme == "http" and not allow_insecure_http and not _is_loopback(parsed.host):

@@ -50,8 +50,10 @@ async def test_cli_help() -> None:
         "openapi.testing",
         "--help",
         stdout=asyncio.subprocess.PIPE,
-        env=subprocess_env(),
+        env={**subprocess_env(), "OPENAPI_API_KEY": "sk-from-env-SECRET"},
     )
     stdout, _ = await process.communicate()
     assert process.returncode == 0
     assert b"--api-key" in stdout
+    assert b"OPENAPI_API_KEY" in stdout
+    assert b"SECRET" not in stdout  # the help names the variable, never its value

@@ -30,7 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--api-key",
         default=os.environ.get("OPENAPI_API_KEY", DEFAULT_API_KEY),
-        help="expected bearer token (default $OPENAPI_API_KEY or %(default)r)",
+        help=f"expected bearer token (default: $OPENAPI_API_KEY, else {DEFAULT_API_KEY!r})",
     )
     parser.add_argument("--no-auth", action="store_true", help="accept any request")
     parser.add_argument(
