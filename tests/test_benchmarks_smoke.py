@@ -1,0 +1,37 @@
+"""Smoke test: ``benchmarks/run.py --quick`` runs end to end and reports the SDK's ratio.
+
+Needs neither httpx nor openapi-python-client: ``--quick`` measures raw aiohttp, the
+standalone function and the facade only, and says so for the variants it skips.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RUN = ROOT / "benchmarks" / "run.py"
+
+
+def test_quick_benchmark_runs_and_reports_the_standalone_ratio(tmp_path: Path) -> None:
+    started = time.monotonic()
+    proc = subprocess.run(
+        [sys.executable, str(RUN), "--quick", "--json", str(tmp_path / "quick.json")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
+    )
+    elapsed = time.monotonic() - started
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-4000:]
+    out = proc.stdout
+    assert "variant" in out
+    assert "cpu us/call" in out
+    assert "x aiohttp" in out
+    assert "ratio sdk_function/aiohttp c=1:" in out
+    assert "ratio sdk_function/aiohttp c=64:" in out
+    assert "SKIP generated:" in out
+    assert (tmp_path / "quick.json").exists()
+    assert elapsed < 20, f"--quick took {elapsed:.1f} s"
