@@ -5,9 +5,13 @@
   (cProfile inflates small functions; use it for *where*, the breakdown for *how much*.)
 - ``breakdown``: times each step the pipeline adds over raw aiohttp, in isolation, with
   ``timeit`` on a real response from the benchmark server (no profiler overhead).
+- ``pipeline``: whole calls through the SDK with the network taken out (a canned-response
+  stand-in for the session), against the floor of reading and parsing the same body: the
+  SDK's own CPU per call, steady where socket-level runs are noisy. ``--profile`` adds a
+  cProfile of it.
 
 Run: ``python benchmarks/profile_sdk.py profile sdk_function --concurrency 64`` or
-``python benchmarks/profile_sdk.py breakdown``.
+``python benchmarks/profile_sdk.py breakdown`` or ``python benchmarks/profile_sdk.py pipeline``.
 """
 
 from __future__ import annotations
@@ -16,10 +20,11 @@ import argparse
 import asyncio
 import cProfile
 import pstats
+import time
 import timeit
-from collections.abc import Callable
-from contextlib import AsyncExitStack, suppress
-from typing import Any
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import AsyncExitStack, asynccontextmanager, suppress
+from typing import Any, cast
 
 from _common import API_KEY, server_process
 from worker import VARIANTS, drive, make_client
@@ -33,11 +38,15 @@ async def _profile(variant: str, port: int, calls: int, concurrency: int, top: i
         profiler.enable()
         await drive(call, calls, concurrency)
         profiler.disable()
+    _print_profile(profiler, f"{variant} c={concurrency}", calls, top)
+
+
+def _print_profile(profiler: cProfile.Profile, title: str, calls: int, top: int) -> None:
     stats = pstats.Stats(profiler)
     raw: dict[Any, Any] = stats.stats  # type: ignore[attr-defined]
     rows = sorted(raw.items(), key=lambda item: item[1][2], reverse=True)[:top]
     total = sum(v[2] for v in raw.values())
-    print(f"{variant} c={concurrency}: {total / calls * 1e6:.1f} us/call under cProfile")
+    print(f"{title}: {total / calls * 1e6:.1f} us/call under cProfile")
     print(f"{'own us/call':>12}{'cum us/call':>12}{'ncalls/call':>12}  function")
     for (filename, line, name), (_cc, ncalls, tottime, cumtime, _callers) in rows:
         where = filename.rsplit("site-packages/", 1)[-1].rsplit("/src/", 1)[-1]
@@ -54,9 +63,8 @@ def _time(label: str, fn: Callable[[], object], number: int = 20_000) -> float:
 
 
 async def _breakdown(port: int) -> None:
-    import time
+    import json
 
-    import aiohttp
     import yarl
 
     from openapi import _pipeline as p
@@ -65,83 +73,154 @@ async def _breakdown(port: int) -> None:
     from openapi.funcs.operations_get_operation import GET_OPERATION
     from openapi.models.operations import GetOperationRequest, GetOperationResponse
     from openapi.types import Ok
-    from openapi.utils.retries import call_with_retries
 
     base = f"http://127.0.0.1:{port}"
+    url_text = base + "/operations/op-0001"
     async with SDKCore(api_key=API_KEY, server_url=base) as core:
         session = core.session().unwrap()
-        async with session.get(base + "/operations/op-0001") as resp:
+        async with session.get(url_text) as resp:
             raw = await resp.read()
             response = resp
         request_map = {"operation_id": "op-0001"}
-        checked = GetOperationRequest(operation_id="op-0001")
+        model = GetOperationRequest(operation_id="op-0001")
         pending = p._Call(
-            endpoint=GET_OPERATION,
-            session=session,
-            url=yarl.URL(base + "/operations/op-0001", encoded=True),
-            headers=dict(core.base_headers),
-            timeout=core.timeout(None),
-            retries=core.config.retry_config,
+            GET_OPERATION,
+            session,
+            url_text,
+            dict(core.request_headers),
+            core.timeout(None),
+            core.config.retry_config,
         )
-
-        print("Pipeline steps, each timed alone (best of 5 x 20,000):")
-        _time("_coerce_request(mapping)", lambda: p._coerce_request(GET_OPERATION, request_map))
-        _time("_coerce_request(attrs instance)", lambda: p._coerce_request(GET_OPERATION, checked))
-        _time(
-            "_render_path (check + quote the segment)",
-            lambda: p._render_path(GET_OPERATION, checked),
-        )
-        _time("core.server_url()", lambda: core.server_url(None))
-        _time("headers = {**core.base_headers}", lambda: {**core.base_headers})
-        _time("core.session()", core.session)
-        _time(
-            "yarl.URL(base + path, encoded=True)",
-            lambda: yarl.URL(base + "/operations/op-0001", encoded=True),
-        )
-        _time(
-            "yarl.URL(str)  (what raw aiohttp does)", lambda: yarl.URL(base + "/operations/op-0001")
-        )
-        _time("core.timeout(None)", lambda: core.timeout(None))
-        _time(
-            "_Call(...) construction",
-            lambda: p._Call(
-                endpoint=GET_OPERATION,
-                session=session,
-                url=pending.url,
-                headers=pending.headers,
-                timeout=pending.timeout,
-                retries=pending.retries,
-            ),
-        )
-        _time(
-            "json.loads(body)  (raw aiohttp's resp.json())", lambda: __import__("json").loads(raw)
-        )
-        _time("decode_operation(body)  (json + cattrs)", lambda: decode_operation(raw))
-        _time("parse_retry_after(None)", lambda: p.parse_retry_after(None))
-        _time("response.content_type + _is_json", lambda: p._is_json(response.content_type))
-        _time("_Call.meta(response)  (HTTPMetadata)", lambda: pending.meta(response, None))
-        _time("str(response.url)", lambda: str(response.url))
         op = decode_operation(raw)
         meta = pending.meta(response, None)
-        _time("GetOperationResponse(op, meta)", lambda: GetOperationResponse(op, meta))
-        _time("Ok(x)", lambda: Ok(op))
-        _time("p._Attempt(Ok(x))", lambda: p._Attempt(Ok(op)))
-        _time("time.monotonic()", time.monotonic)
 
-        async def noop_attempt() -> Any:
-            return p._Attempt(Ok(op))
+        async def deadline() -> None:
+            async with asyncio.timeout(30):  # noqa: ASYNC100  (its own cost is the point)
+                pass
 
         def drive_coro(factory: Callable[[], Any]) -> None:
             with suppress(StopIteration):
                 factory().send(None)
 
-        _time("await core.authorization()", lambda: drive_coro(core.authorization))
+        print("Pipeline steps, each timed alone (best of 5 x 20,000):")
+        _time("_render_path(mapping)", lambda: p._render_path(GET_OPERATION, request_map))
+        _time("_render_path(model)", lambda: p._render_path(GET_OPERATION, model))
+        _time("core.server_url()", lambda: core.server_url(None))
+        _time("core.fixed_authorization()", core.fixed_authorization)
+        _time("core.session()", core.session)
+        _time("yarl.URL(text, encoded=True)", lambda: yarl.URL(url_text, encoded=True))
         _time(
-            "await call_with_retries(<no-op send>)  (incl. the no-op)",
-            lambda: drive_coro(lambda: call_with_retries(noop_attempt, pending.retries)),
+            "_Call(...) construction (with its URL)",
+            lambda: p._Call(
+                GET_OPERATION,
+                session,
+                url_text,
+                pending.headers,
+                pending.timeout,
+                pending.retries,
+            ),
         )
-        _time("await <no-op send> alone", lambda: drive_coro(noop_attempt))
-        _time("aiohttp.ClientTimeout(total=30)", lambda: aiohttp.ClientTimeout(total=30))
+        _time("async with asyncio.timeout(30)", lambda: drive_coro(deadline))
+        _time("json.loads(body)  (raw aiohttp's resp.json())", lambda: json.loads(raw))
+        _time("decode_operation(body)  (json + cattrs)", lambda: decode_operation(raw))
+        _time("parse_retry_after(None)", lambda: p.parse_retry_after(None))
+        _time("response.content_type + _is_json", lambda: p._is_json(response.content_type))
+        _time("_Call.meta(response)  (HTTPMetadata)", lambda: pending.meta(response, None))
+        _time("GetOperationResponse(op, meta)", lambda: GetOperationResponse(op, meta))
+        _time("Ok(x)", lambda: Ok(op))
+        _time("p._Attempt(Ok(x))", lambda: p._Attempt(Ok(op)))
+        _time("time.monotonic()", time.monotonic)
+
+
+class _CannedResponse:
+    """What the pipeline reads from an ``aiohttp.ClientResponse``, with a fixed 200 body."""
+
+    status = 200
+    reason = "OK"
+    content_type = "application/json"
+    history = ()
+    url = "http://127.0.0.1:1/operations/op_000001"
+
+    def __init__(self, body: bytes, headers: Any) -> None:
+        self.body = body
+        self.headers = headers
+
+    async def read(self) -> bytes:
+        return self.body
+
+
+class _CannedSession:
+    """Stands in for ``aiohttp.ClientSession``: no network, the same response every time.
+
+    Measurement only (the tests never do this): it takes aiohttp and the socket out of the
+    picture, so what remains is the SDK's own CPU per call, steady to a few percent.
+    """
+
+    def __init__(self, body: bytes) -> None:
+        from multidict import CIMultiDict, CIMultiDictProxy
+
+        headers = {"Content-Type": "application/json", "X-Request-Id": "req_1"}
+        self.response = _CannedResponse(body, CIMultiDictProxy(CIMultiDict(headers)))
+
+    @asynccontextmanager
+    async def request(self, method: str, url: Any, **_: Any) -> AsyncIterator[_CannedResponse]:
+        yield self.response
+
+
+async def _pipeline_cost(calls: int, profile: bool, top: int) -> None:
+    import json
+
+    from server import operation_body
+
+    from openapi import SDK
+    from openapi.core import SDKCore
+    from openapi.funcs.operations_get_operation import operations_get_operation
+    from openapi.models.operations import GetOperationRequest
+
+    canned = _CannedSession(operation_body("op_000001", "running", 0.42))
+    session = cast(Any, canned)
+    core = SDKCore(api_key=API_KEY, server_url="http://127.0.0.1:1", session=session)
+    sdk = SDK(api_key=API_KEY, server_url="http://127.0.0.1:1", session=session)
+    model = GetOperationRequest(operation_id="op_000001")
+
+    async def raw() -> object:  # the floor: take the response, parse its JSON
+        async with canned.request("GET", "x") as response:
+            return json.loads(await response.read())
+
+    async def function() -> object:
+        return await operations_get_operation(core, {"operation_id": "op_000001"})
+
+    async def function_model() -> object:
+        return await operations_get_operation(core, model)
+
+    async def facade() -> object:
+        return await sdk.operations.get_operation(operation_id="op_000001")
+
+    variants: dict[str, Callable[[], Awaitable[object]]] = {
+        "raw (read + json.loads)": raw,
+        "operations_get_operation(dict)": function,
+        "operations_get_operation(model)": function_model,
+        "sdk.operations.get_operation": facade,
+    }
+    best: dict[str, float] = {}
+    for _ in range(5):
+        for name, one in variants.items():
+            started = time.process_time()
+            for _ in range(calls):
+                await one()
+            cost = (time.process_time() - started) / calls * 1e6
+            best[name] = min(best.get(name, cost), cost)
+    floor = best["raw (read + json.loads)"]
+    print(f"Pipeline CPU per call with the network taken out (best of 5 x {calls:,}):")
+    for name, cost in best.items():
+        print(f"{cost:>9.2f} us  {name:<34} (+{cost - floor:.2f} us over the floor)")
+    if profile:
+        profiler = cProfile.Profile()
+        profiler.enable()
+        for _ in range(calls):
+            await function()
+        profiler.disable()
+        _print_profile(profiler, "operations_get_operation(dict), canned response", calls, top)
 
 
 def main() -> None:
@@ -153,7 +232,14 @@ def main() -> None:
     prof.add_argument("--concurrency", type=int, default=1)
     prof.add_argument("--top", type=int, default=35)
     sub.add_parser("breakdown")
+    pipe = sub.add_parser("pipeline")
+    pipe.add_argument("--calls", type=int, default=20_000)
+    pipe.add_argument("--profile", action="store_true", help="also cProfile the function")
+    pipe.add_argument("--top", type=int, default=25)
     args = parser.parse_args()
+    if args.command == "pipeline":
+        asyncio.run(_pipeline_cost(args.calls, args.profile, args.top))
+        return
     with server_process() as port:
         if args.command == "profile":
             asyncio.run(_profile(args.variant, port, args.calls, args.concurrency, args.top))

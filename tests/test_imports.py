@@ -26,7 +26,10 @@ def test_core_and_one_function_load_nothing_else() -> None:
     assert "openapi.funcs.operations_get_operation" in loaded
     for unwanted in (
         "openapi.funcs.operations_cancel_operation",
+        "openapi.models.operations.cancel_operation",
         "openapi.funcs.operations_wait",
+        "openapi.utils.polling",
+        "openapi.utils.options",
         "openapi.sdk",
         "openapi.cli",
         "openapi.testing",
@@ -39,18 +42,35 @@ def test_cancel_function_does_not_load_get() -> None:
         "from openapi.funcs.operations_cancel_operation import operations_cancel_operation"
     )
     assert "openapi.funcs.operations_get_operation" not in loaded
+    assert "openapi.models.operations.get_operation" not in loaded
     assert "openapi.sdk" not in loaded
 
 
 def test_package_init_is_lazy() -> None:
     loaded = loaded_after("import openapi")
-    assert loaded <= {"openapi", "openapi._version"}
+    assert loaded <= {"openapi", "openapi._version", "openapi._lazy"}
     loaded = loaded_after("from openapi import Ok, Err")
     assert "openapi.sdk" not in loaded
     assert "openapi.core" not in loaded
 
 
-@pytest.mark.parametrize("name", ["SDK", "SDKCore", "Ok", "ApiError", "RetryConfig"])
+def test_lazy_subpackages_resolve() -> None:
+    from openapi.models.operations import CancelOperationRequest, GetOperationResponse
+    from openapi.utils import PollPolicy, RequestOptions
+
+    assert CancelOperationRequest.__module__ == "openapi.models.operations.cancel_operation"
+    assert GetOperationResponse.__module__ == "openapi.models.operations.get_operation"
+    assert PollPolicy.__module__ == "openapi.utils.polling"
+    assert RequestOptions.__module__ == "openapi.utils.options"
+    import openapi.utils
+
+    with pytest.raises(AttributeError, match=r"'openapi\.utils' has no attribute 'Nope'"):
+        getattr(openapi.utils, "Nope")  # noqa: B009
+
+
+@pytest.mark.parametrize(
+    "name", ["SDK", "SDKCore", "Ok", "ApiError", "RetryConfig", "HTTPMetadata", "PollPolicy"]
+)
 def test_lazy_names_resolve(name: str) -> None:
     import openapi
 

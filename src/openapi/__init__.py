@@ -12,13 +12,14 @@ loads neither the other endpoint nor the facade.
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from openapi._lazy import lazy_attributes
 from openapi._version import __version__
 
 if TYPE_CHECKING:
     from openapi.core import SDKCore as SDKCore
+    from openapi.models.components import HTTPMetadata as HTTPMetadata
     from openapi.models.components import Operation as Operation
     from openapi.models.components import OperationError as OperationError
     from openapi.models.components import OperationStatus as OperationStatus
@@ -70,9 +71,6 @@ if TYPE_CHECKING:
     from openapi.models.operations import (
         GetOperationResponse as GetOperationResponse,
     )
-    from openapi.models.operations import (
-        HTTPMetadata as HTTPMetadata,
-    )
     from openapi.sdk import SDK as SDK
     from openapi.types import Err as Err
     from openapi.types import Ok as Ok
@@ -95,11 +93,11 @@ _EXPORTS: dict[str, str] = {
     "Operation": "openapi.models.components",
     "OperationError": "openapi.models.components",
     "OperationStatus": "openapi.models.components",
-    "GetOperationRequest": "openapi.models.operations",
-    "GetOperationResponse": "openapi.models.operations",
-    "CancelOperationRequest": "openapi.models.operations",
-    "CancelOperationResponse": "openapi.models.operations",
-    "HTTPMetadata": "openapi.models.operations",
+    "GetOperationRequest": "openapi.models.operations.get_operation",
+    "GetOperationResponse": "openapi.models.operations.get_operation",
+    "CancelOperationRequest": "openapi.models.operations.cancel_operation",
+    "CancelOperationResponse": "openapi.models.operations.cancel_operation",
+    "HTTPMetadata": "openapi.models.components",
     **{
         name: "openapi.models.errors"
         for name in (
@@ -124,16 +122,4 @@ _SUBMODULES = frozenset({"core", "errors", "funcs", "models", "sdk", "testing", 
 __all__ = ["__version__", *_EXPORTS]  # pyright: ignore[reportUnsupportedDunderAll]
 
 
-def __getattr__(name: str) -> Any:
-    if name in _SUBMODULES:
-        return importlib.import_module(f"openapi.{name}")
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'openapi' has no attribute {name!r}")
-    value = getattr(importlib.import_module(module), name)
-    globals()[name] = value  # later lookups skip __getattr__
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = lazy_attributes(__name__, _EXPORTS, _SUBMODULES)

@@ -14,10 +14,9 @@ import email.utils
 import logging
 import re
 import time
-import unicodedata
 from collections.abc import Callable, Mapping
 from datetime import UTC
-from typing import Any, Final, Generic, TypeVar, cast
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, cast
 from urllib.parse import quote
 
 import aiohttp
@@ -27,7 +26,7 @@ import yarl
 from openapi._logging import logger
 from openapi._serialization import decode_api_error, decode_operation, describe
 from openapi.core import SDKCore
-from openapi.models.components import Operation
+from openapi.models.components import HTTPMetadata, Operation
 from openapi.models.errors import (
     ApiError,
     CallError,
@@ -38,10 +37,11 @@ from openapi.models.errors import (
     SDKDefaultError,
     UnexpectedClientError,
 )
-from openapi.models.operations import HTTPMetadata
 from openapi.types import Err, Ok, Result
-from openapi.utils.options import RequestOptions
 from openapi.utils.retries import RetryConfig, call_with_retries
+
+if TYPE_CHECKING:
+    from openapi.utils.options import RequestOptions
 
 __all__ = ["Endpoint", "call"]
 
@@ -54,14 +54,28 @@ ERROR_BODY_LIMIT: Final = 16 * 1024
 _MESSAGE_BODY_PREVIEW: Final = 200
 _NO_TIMEOUT: Final = aiohttp.ClientTimeout(total=None)
 """aiohttp's own timers are off; ``asyncio.timeout`` bounds each attempt (see ``send``)."""
-_PARAM = re.compile(r"\{(\w+)\}")
+_PLAIN = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*")
+"""Only RFC 3986 "unreserved" characters, not starting with a dot: sent as is."""
+_UNSENDABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
+"""Control characters (Unicode category Cc: C0, DEL, C1) and lone surrogates."""
 
 
 def _split_path(path: str) -> tuple[str, ...]:
-    return tuple(_PARAM.split(path))
+    parts: list[str] = []
+    rest = path
+    while "{" in rest:
+        literal, _, rest = rest.partition("{")
+        name, _, rest = rest.partition("}")
+        parts += [literal, name]
+    parts.append(rest)
+    return tuple(parts)
 
 
-@attrs.frozen(slots=True)
+def _field_names(model: type[Any]) -> frozenset[str]:
+    return frozenset(field.name for field in attrs.fields(model))
+
+
+@attrs.frozen(slots=True, eq=False, repr=False)  # identity is equality; cheaper to build
 class Endpoint(Generic[ReqT, RespT]):
     """One API operation, described as data.
 
@@ -81,23 +95,29 @@ class Endpoint(Generic[ReqT, RespT]):
         init=False, default=attrs.Factory(lambda self: _split_path(self.path), takes_self=True)
     )
     """``path`` split once: even items are literal text, odd ones parameter names."""
+    field_names: frozenset[str] = attrs.field(
+        init=False,
+        default=attrs.Factory(lambda self: _field_names(self.request), takes_self=True),
+    )
+    """The request model's fields: the keys a mapping request must have."""
 
     def describe(self) -> str:
         """``"GET /operations/{operation_id}"``."""
         return f"{self.method} {self.path}"
 
+    def __repr__(self) -> str:
+        return f"<Endpoint {self.name}: {self.describe()}>"
+
 
 # --- validate ------------------------------------------------------------------------------
-
-
-def _is_control(char: str) -> bool:
-    return unicodedata.category(char) == "Cc"
 
 
 def _check_segment(name: str, value: object) -> str | InvalidRequestError:
     """The percent-encoded segment for a path parameter, or why it is refused."""
     if not isinstance(value, str):
         return InvalidRequestError(f"{name} must be a string, got {type(value).__name__}")
+    if len(value) <= MAX_PATH_PARAM_LENGTH and _PLAIN.fullmatch(value):
+        return value  # the usual id: nothing to encode, nothing to refuse
     if not value:
         return InvalidRequestError(f"{name} must not be empty")
     if len(value) > MAX_PATH_PARAM_LENGTH:
@@ -107,37 +127,38 @@ def _check_segment(name: str, value: object) -> str | InvalidRequestError:
         )
     if value in (".", ".."):
         return InvalidRequestError(f"{name} must not be {value!r}: it is a relative path step")
-    if any(_is_control(c) for c in value):
-        return InvalidRequestError(f"{name} must not contain control characters")
-    if any("\ud800" <= c <= "\udfff" for c in value):
+    unsendable = _UNSENDABLE.search(value)
+    if unsendable is not None:
+        if unsendable.group() < "\ud800":
+            return InvalidRequestError(f"{name} must not contain control characters")
         # A lone surrogate has no UTF-8 form, so it cannot be percent-encoded.
         return InvalidRequestError(f"{name} must be valid Unicode text (it has a lone surrogate)")
     # safe="" encodes everything outside RFC 3986 "unreserved", "/" included.
     return quote(value, safe="")
 
 
-def _coerce_request(endpoint: Endpoint[ReqT, Any], request: object) -> ReqT | InvalidRequestError:
+def _render_path(endpoint: Endpoint[Any, Any], request: Any) -> str | InvalidRequestError:
+    """The request's path, from the request model or a mapping with exactly its fields."""
+    # ``request`` is Any on purpose: callers may pass anything, and each branch checks.
+    lookup: Callable[[str], object]
     if isinstance(request, endpoint.request):
-        return request
-    if isinstance(request, Mapping):
-        given = cast(Mapping[str, Any], request)
-        fields = [f.name for f in attrs.fields(cast(Any, endpoint.request))]
-        keys = list(given)
-        if sorted(map(str, keys)) != sorted(fields):
+        lookup = request.__getattribute__
+    elif type(request) is dict or isinstance(request, Mapping):  # dict: skip the ABC check
+        given = cast(Mapping[str, object], request)
+        if given.keys() != endpoint.field_names:  # pyright: ignore[reportUnnecessaryComparison]
             return InvalidRequestError(
-                f"{endpoint.name} takes a request with exactly the keys {fields}, got {keys}"
+                f"{endpoint.name} takes a request with exactly the keys "
+                f"{sorted(endpoint.field_names)}, got {list(given)}"
             )
-        return endpoint.request(**given)
-    return InvalidRequestError(
-        f"{endpoint.name} takes a {endpoint.request.__name__} or a mapping, "
-        f"got {type(request).__name__}"
-    )
-
-
-def _render_path(endpoint: Endpoint[Any, Any], request: object) -> str | InvalidRequestError:
+        lookup = given.__getitem__
+    else:
+        return InvalidRequestError(
+            f"{endpoint.name} takes a {endpoint.request.__name__} or a mapping, "
+            f"got {type(request).__name__}"
+        )
     parts = list(endpoint.segments)
     for i in range(1, len(parts), 2):
-        segment = _check_segment(parts[i], getattr(request, parts[i]))
+        segment = _check_segment(parts[i], lookup(parts[i]))
         if isinstance(segment, InvalidRequestError):
             return segment
         parts[i] = segment
@@ -206,34 +227,65 @@ def _advice(status: int) -> str:
     return "the API does not document this response"
 
 
-@attrs.frozen(slots=True)
 class _Attempt(Generic[RespT]):
     """One attempt's outcome, and what the retry loop needs to know about it."""
 
-    result: Result[RespT, CallError]
-    retryable: bool = False
-    retry_after: float | None = None
+    # A plain slotted class, as is ``_Call``: one of each is built per call, and attrs'
+    # frozen ``__init__`` costs more than the rest of this bookkeeping.
+    __slots__ = ("result", "retry_after", "retryable")
+
+    def __init__(
+        self,
+        result: Result[RespT, CallError],
+        retryable: bool = False,
+        retry_after: float | None = None,
+    ) -> None:
+        self.result = result
+        self.retryable = retryable
+        self.retry_after = retry_after
 
 
-@attrs.define(slots=True)
 class _Call(Generic[ReqT, RespT]):
     """Everything one call needs, built once and reused by each attempt."""
 
-    endpoint: Endpoint[ReqT, RespT]
-    session: aiohttp.ClientSession
-    url: yarl.URL
-    headers: Mapping[str, str]
-    timeout: aiohttp.ClientTimeout
-    retries: RetryConfig
-    started: float = attrs.field(factory=time.monotonic)
-    attempts: int = 0
+    __slots__ = (
+        "attempts",
+        "endpoint",
+        "headers",
+        "retries",
+        "session",
+        "started",
+        "timeout",
+        "url",
+        "url_text",
+    )
+
+    def __init__(
+        self,
+        endpoint: Endpoint[ReqT, RespT],
+        session: aiohttp.ClientSession,
+        url_text: str,
+        headers: Mapping[str, str],
+        timeout: float,
+        retries: RetryConfig,
+    ) -> None:
+        self.endpoint = endpoint
+        self.session = session
+        self.url_text = url_text
+        self.url = yarl.URL(url_text, encoded=True)
+        self.headers = headers
+        self.timeout = timeout
+        self.retries = retries
+        self.started = time.monotonic()
+        self.attempts = 0
 
     def meta(self, response: aiohttp.ClientResponse, retry_after: float | None) -> HTTPMetadata:
         headers = response.headers
         return HTTPMetadata(
             status_code=response.status,
             headers=headers,
-            url=str(response.url),
+            # Without a redirect the response's URL is the one sent: skip re-serialising it.
+            url=self.url_text if not response.history else str(response.url),
             request_id=headers.get("X-Request-Id"),
             attempts=self.attempts,
             retry_after=retry_after,
@@ -246,27 +298,32 @@ class _Call(Generic[ReqT, RespT]):
     async def send(self) -> _Attempt[RespT]:
         """One HTTP exchange; the response is released when this returns, on every path."""
         self.attempts += 1
-        began = time.monotonic()
+        debug = logger.isEnabledFor(logging.DEBUG)
+        began = time.monotonic() if debug else 0.0
         outcome: _Attempt[RespT]
         try:
             # The per-attempt deadline is asyncio's, not aiohttp's: aiohttp 3.14 enters its
             # timer twice per request and so, when the deadline and a caller's cancel() race,
             # uncancels twice and turns the cancel into a TimeoutError (a lost cancellation).
             async with (
-                asyncio.timeout(self.timeout.total),
+                asyncio.timeout(self.timeout),
                 self.session.request(
                     self.endpoint.method, self.url, headers=self.headers, timeout=_NO_TIMEOUT
                 ) as response,
             ):
-                outcome = await self.decode(response)
                 status: object = response.status
+                if 200 <= response.status < 300 and _is_json(response.content_type):
+                    raw = await response.read()  # whole: it is all needed to check it
+                else:
+                    raw = await _read_capped(response, ERROR_BODY_LIMIT)
+                outcome = self.decode(response, raw)
         except asyncio.CancelledError:
             raise
         except TimeoutError:
             outcome = _Attempt(
                 Err(
                     RequestTimeoutError(
-                        f"{self.where()} got no response within {self.timeout.total} s "
+                        f"{self.where()} got no response within {self.timeout} s "
                         f"(attempt {self.attempts}); raise timeout= or check the server"
                     )
                 ),
@@ -288,7 +345,7 @@ class _Call(Generic[ReqT, RespT]):
             unexpected.__cause__ = exc
             outcome = _Attempt(Err(unexpected))
             status = type(exc).__name__
-        if logger.isEnabledFor(logging.DEBUG):
+        if debug:
             logger.debug(
                 "%s -> %s (attempt %d, %.1f ms)",
                 self.where(),
@@ -298,14 +355,17 @@ class _Call(Generic[ReqT, RespT]):
             )
         return outcome
 
-    async def decode(self, response: aiohttp.ClientResponse) -> _Attempt[RespT]:
-        """Match the status to the endpoint's documented responses and decode the body."""
+    def decode(self, response: aiohttp.ClientResponse, raw: bytes) -> _Attempt[RespT]:
+        """Match the status to the endpoint's documented responses and decode the body.
+
+        ``raw`` is the body as ``send`` read it: whole for a 2XX JSON response, else capped.
+        """
         status = response.status
         headers = response.headers
         if 200 <= status < 300:
             poll_hint = parse_retry_after(headers.get("Retry-After"))
             if not _is_json(response.content_type):
-                body = (await _read_capped(response, ERROR_BODY_LIMIT)).decode("utf-8", "replace")
+                body = raw.decode("utf-8", "replace")
                 return _Attempt(
                     Err(
                         SDKDefaultError(
@@ -317,7 +377,6 @@ class _Call(Generic[ReqT, RespT]):
                         )
                     )
                 )
-            raw = await response.read()
             meta = self.meta(response, poll_hint)
             try:
                 operation = decode_operation(raw)
@@ -335,7 +394,6 @@ class _Call(Generic[ReqT, RespT]):
             return _Attempt(Ok(self.endpoint.response(operation, meta)))
 
         retry_after = parse_retry_after(headers.get("Retry-After"))
-        raw = await _read_capped(response, ERROR_BODY_LIMIT)
         body = raw.decode("utf-8", "replace")
         meta = self.meta(response, retry_after)
         retryable = status in self.retries.status_codes
@@ -375,37 +433,45 @@ async def call(
 ) -> Result[RespT, CallError]:
     """Run one endpoint call through the pipeline and return its ``Result``."""
     try:
-        checked = _coerce_request(endpoint, request)
-        if isinstance(checked, InvalidRequestError):
-            return Err(checked)
-        path = _render_path(endpoint, checked)
+        path = _render_path(endpoint, request)
         if isinstance(path, InvalidRequestError):
             return Err(path)
         base = core.server_url(options.server_url if options else None)
         if isinstance(base, Err):
             return base
-        headers = {**core.base_headers}
+        headers = dict(core.request_headers)
         extra = options.headers if options is not None else None
-        if extra:
-            headers.update(extra)
         # Only a caller's own Authorization header may stand in for the key.
         if not extra or not any(name.lower() == "authorization" for name in extra):
-            authorization = await core.authorization()
-            if isinstance(authorization, Err):
-                return authorization
-            headers["Authorization"] = authorization.value
+            bearer = core.fixed_authorization()
+            if bearer is None:
+                authorization = await core.authorization()
+                if isinstance(authorization, Err):
+                    return authorization
+                bearer = authorization.value
+            headers["Authorization"] = bearer
+        if extra:
+            headers.update(extra)  # last, so a caller's header wins
         session = core.session()
         if isinstance(session, Err):
             return session
         pending = _Call(
-            endpoint=endpoint,
-            session=session.value,
-            url=yarl.URL(base.value + path, encoded=True),
-            headers=headers,
-            timeout=core.timeout(options.timeout if options else None),
-            retries=(options.retries if options else None) or core.config.retry_config,
+            endpoint,
+            session.value,
+            base.value + path,
+            headers,
+            core.timeout(options.timeout if options else None),
+            (options.retries if options else None) or core.config.retry_config,
         )
-        outcome = await call_with_retries(pending.send, pending.retries, on_retry=_log_retry)
+        outcome = await pending.send()
+        if outcome.retryable and pending.retries.strategy != "none":
+            outcome = await call_with_retries(
+                pending.send,
+                pending.retries,
+                first=outcome,
+                started=pending.started,
+                on_retry=_log_retry,
+            )
         return outcome.result
     except asyncio.CancelledError:
         raise

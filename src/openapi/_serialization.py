@@ -1,4 +1,4 @@
-"""The one cattrs converter, and the decoders built from it once, at import.
+"""The one cattrs converter, and the decoders built from it once, on first use.
 
 Decoding is strict about types (a number is not a string) and lenient about evolution:
 unknown fields are ignored and an unknown ``status`` is kept as its string.
@@ -6,6 +6,7 @@ unknown fields are ignored and an unknown ``status`` is kept as its string.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from datetime import datetime
@@ -13,7 +14,7 @@ from typing import Any, cast
 
 import cattrs
 
-from openapi.models.components import Operation, OperationStatus
+from openapi.models.components import Operation, OperationError, OperationStatus
 
 __all__ = ["ApiErrorBody", "converter", "decode_api_error", "decode_operation", "describe"]
 
@@ -63,19 +64,45 @@ converter.register_structure_hook(float, _float)
 converter.register_structure_hook(datetime, _datetime)
 converter.register_structure_hook(OperationStatus | str, _status)
 converter.register_structure_hook_func(lambda t: t == dict[str, Any], _metadata)
+
+
+def _optional(hook: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    # cattrs' generic Optional hook dispatches on the inner type on every call; these
+    # fields are decoded on every poll, so they get their inner hook bound once.
+    def structure(value: Any, _: object) -> Any:
+        return None if value is None else hook(value, None)
+
+    return structure
+
+
+def _operation_error(value: Any, _: object) -> OperationError:
+    return converter.structure(value, OperationError)
+
+
+converter.register_structure_hook(str | None, _optional(_str))
+converter.register_structure_hook(float | None, _optional(_float))
+converter.register_structure_hook(datetime | None, _optional(_datetime))
+converter.register_structure_hook(OperationError | None, _optional(_operation_error))
 converter.register_unstructure_hook(datetime, lambda dt: dt.isoformat())
 
-_structure_operation: Callable[[Any, type[Operation]], Operation] = converter.get_structure_hook(
-    Operation
-)
+
+@functools.cache
+def _operation_hook() -> Callable[[Any, type[Operation]], Operation]:
+    # Generated on first use rather than at import: cattrs compiles it, a few milliseconds
+    # that a program which never decodes (or imports the SDK for its types) need not pay.
+    return converter.get_structure_hook(Operation)
 
 
 def decode_operation(body: bytes) -> Operation:
     """Parse a JSON body into an ``Operation``; raises ``ValueError`` or a cattrs error."""
-    data = json.loads(body)
+    # JSON is UTF-8 (RFC 8259): decoding first skips json's encoding sniffing. A BOM is
+    # tolerated, as the RFC allows, without the slower "utf-8-sig" codec.
+    if body.startswith(b"\xef\xbb\xbf"):
+        body = body[3:]
+    data = json.loads(body.decode())
     if not isinstance(data, dict):
         raise TypeError(f"expected a JSON object, got {_type_name(data)}")
-    return _structure_operation(data, Operation)
+    return _operation_hook()(data, Operation)
 
 
 class ApiErrorBody:

@@ -20,7 +20,7 @@ import ssl
 import warnings
 from collections.abc import Awaitable, Callable, Mapping
 from types import TracebackType
-from typing import Any, Final, Self, TypeAlias, cast
+from typing import Any, Final, Generic, Self, TypeAlias, TypeVar, cast
 
 import aiohttp
 import attrs
@@ -59,15 +59,18 @@ class SDKConfig:
     connection_limit: int = 100
 
 
-class _Secret:
+_T = TypeVar("_T")
+
+
+class _Secret(Generic[_T]):
     """Holds the API key so that no repr, traceback local or log ever shows it."""
 
     __slots__ = ("_value",)
 
-    def __init__(self, value: ApiKey) -> None:
+    def __init__(self, value: _T) -> None:
         self._value = value
 
-    def reveal(self) -> ApiKey:
+    def reveal(self) -> _T:
         return self._value
 
     def __repr__(self) -> str:
@@ -172,12 +175,17 @@ class SDKCore:
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
         self._server_urls: dict[str, Result[str, InvalidRequestError]] = {}
-        self._timeouts: dict[float, aiohttp.ClientTimeout] = {}
+        self._session_ok: Ok[aiohttp.ClientSession] | None = None
         self.base_headers: Mapping[str, str] = {
             "Accept": "application/json",
             "User-Agent": USER_AGENT,
             **self.config.headers,
         }
+        # The session the core creates carries ``base_headers`` itself; a caller's session
+        # does not, so then every request carries them.
+        self.request_headers: Mapping[str, str] = {} if session is None else self.base_headers
+        """Headers each request must add to its session's own."""
+        self._bearer = _Secret("Bearer " + key) if isinstance(key, str) and key else None
 
     def __repr__(self) -> str:
         key = "***" if self._api_key is not None else None
@@ -194,15 +202,20 @@ class SDKCore:
             self._server_urls[url] = cached
         return cached
 
-    def timeout(self, seconds: float | None = None) -> aiohttp.ClientTimeout:
-        """The per-attempt ``aiohttp.ClientTimeout`` (built once per distinct value)."""
-        value = self.config.timeout if seconds is None else seconds
-        cached = self._timeouts.get(value)
-        if cached is None:
-            cached = self._timeouts[value] = aiohttp.ClientTimeout(total=value)
-        return cached
+    def timeout(self, seconds: float | None = None) -> float:
+        """The per-attempt timeout in seconds (``seconds`` is ``RequestOptions.timeout``)."""
+        return self.config.timeout if seconds is None else seconds
 
     # --- auth --------------------------------------------------------------------------------
+
+    def fixed_authorization(self) -> str | None:
+        """The ``Authorization`` value when the key is a fixed string, else ``None``.
+
+        Lets a call skip awaiting ``authorization()`` in the common case; ``None`` means the
+        key is a callable (or missing) and ``authorization()`` must be awaited.
+        """
+        bearer = self._bearer
+        return None if bearer is None else bearer.reveal()
 
     async def authorization(self) -> Result[str, InvalidRequestError | UnexpectedClientError]:
         """The ``Authorization`` header value for the next request."""
@@ -249,6 +262,8 @@ class SDKCore:
                 )
             )
         loop = asyncio.get_running_loop()
+        if loop is self._loop and self._session_ok is not None:
+            return self._session_ok
         if self._loop is None:
             self._loop = loop
         elif self._loop is not loop:
@@ -263,8 +278,9 @@ class SDKCore:
                 limit=self.config.connection_limit,
                 ssl=self.config.verify_ssl,
             )
-            self._session = aiohttp.ClientSession(connector=connector)
-        return Ok(self._session)
+            self._session = aiohttp.ClientSession(connector=connector, headers=self.base_headers)
+        self._session_ok = Ok(self._session)
+        return self._session_ok
 
     @property
     def closed(self) -> bool:
@@ -274,6 +290,7 @@ class SDKCore:
     async def aclose(self) -> None:
         """Close the session this core created (a session you passed in stays open)."""
         self._closed = True
+        self._session_ok = None
         session, self._session = self._session, None
         if session is not None and self._owns_session and not session.closed:
             await session.close()

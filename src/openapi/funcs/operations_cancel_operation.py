@@ -16,14 +16,19 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openapi._pipeline import Endpoint, call
 from openapi.core import SDKCore
 from openapi.models.errors import CallError
-from openapi.models.operations import CancelOperationRequest, CancelOperationResponse
+from openapi.models.operations.cancel_operation import (
+    CancelOperationRequest,
+    CancelOperationResponse,
+)
 from openapi.types import Result
-from openapi.utils.options import RequestOptions
+
+if TYPE_CHECKING:
+    from openapi.utils.options import RequestOptions
 
 __all__ = ["CANCEL_OPERATION", "operations_cancel_operation"]
 

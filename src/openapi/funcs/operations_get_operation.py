@@ -18,14 +18,16 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from openapi._pipeline import Endpoint, call
 from openapi.core import SDKCore
 from openapi.models.errors import CallError
-from openapi.models.operations import GetOperationRequest, GetOperationResponse
+from openapi.models.operations.get_operation import GetOperationRequest, GetOperationResponse
 from openapi.types import Result
-from openapi.utils.options import RequestOptions
+
+if TYPE_CHECKING:
+    from openapi.utils.options import RequestOptions
 
 __all__ = ["GET_OPERATION", "operations_get_operation"]
 

@@ -8,6 +8,7 @@ server that adds a state never breaks a client.
 from __future__ import annotations
 
 import enum
+from collections.abc import Mapping
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,13 @@ if TYPE_CHECKING:
     from openapi.models.errors import OperationFailedError
     from openapi.types import Result
 
-__all__ = ["TERMINAL_STATUSES", "Operation", "OperationError", "OperationStatus"]
+__all__ = [
+    "TERMINAL_STATUSES",
+    "HTTPMetadata",
+    "Operation",
+    "OperationError",
+    "OperationStatus",
+]
 
 
 class OperationStatus(enum.StrEnum):
@@ -96,3 +103,21 @@ class Operation:
         if self.succeeded:
             return Ok(self.result)
         return Err(OperationFailedError(self))
+
+
+@attrs.frozen(slots=True)
+class HTTPMetadata:
+    """What the HTTP exchange behind a result looked like.
+
+    ``retry_after`` is the server's suggested poll interval in seconds (its ``Retry-After``
+    header on a successful response), or ``None`` when it sent none.
+    """
+
+    status_code: int
+    headers: Mapping[str, str] = attrs.field(repr=False)
+    url: str
+    request_id: str | None = None
+    attempts: int = 1
+    retry_after: float | None = None
+    elapsed: float = 0.0
+    """Seconds from the first attempt to the final response, retries included."""

@@ -25,7 +25,7 @@ import builtins
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeAlias
 
-from openapi.models.operations import HTTPMetadata
+from openapi.models.components import HTTPMetadata
 
 if TYPE_CHECKING:
     from openapi.models.components import Operation, OperationError

@@ -23,27 +23,15 @@ from typing import Final
 
 import attrs
 
+from openapi.utils._fields import (
+    at_least_one,
+    fraction,
+    non_negative,
+    positive_seconds,
+    to_float,
+)
+
 __all__ = ["DEFAULT_POLL_POLICY", "PollPolicy"]
-
-
-def _non_negative(_: object, attribute: attrs.Attribute[float], value: float) -> None:
-    if not value >= 0:  # also refuses NaN
-        raise ValueError(f"PollPolicy.{attribute.name} must be >= 0, got {value!r}")
-
-
-def _positive(_: object, attribute: attrs.Attribute[float], value: float) -> None:
-    if not value > 0:
-        raise ValueError(f"PollPolicy.{attribute.name} must be > 0 seconds, got {value!r}")
-
-
-def _at_least_one(_: object, attribute: attrs.Attribute[float], value: float) -> None:
-    if not value >= 1:
-        raise ValueError(f"PollPolicy.{attribute.name} must be >= 1, got {value!r}")
-
-
-def _fraction(_: object, attribute: attrs.Attribute[float], value: float) -> None:
-    if not 0 <= value < 1:
-        raise ValueError(f"PollPolicy.{attribute.name} must be in [0, 1), got {value!r}")
 
 
 @attrs.frozen(slots=True)
@@ -62,12 +50,14 @@ class PollPolicy:
     1 s, 1.5 s, 2.25 s ... up to 30 s.
     """
 
-    initial_interval: float = attrs.field(default=1.0, converter=float, validator=_positive)
-    multiplier: float = attrs.field(default=1.5, converter=float, validator=_at_least_one)
-    max_interval: float = attrs.field(default=30.0, converter=float, validator=_positive)
-    jitter: float = attrs.field(default=0.2, converter=float, validator=_fraction)
-    min_interval: float = attrs.field(default=0.1, converter=float, validator=_non_negative)
-    max_hint: float = attrs.field(default=60.0, converter=float, validator=_non_negative)
+    initial_interval: float = attrs.field(
+        default=1.0, converter=to_float, validator=positive_seconds
+    )
+    multiplier: float = attrs.field(default=1.5, converter=to_float, validator=at_least_one)
+    max_interval: float = attrs.field(default=30.0, converter=to_float, validator=positive_seconds)
+    jitter: float = attrs.field(default=0.2, converter=to_float, validator=fraction)
+    min_interval: float = attrs.field(default=0.1, converter=to_float, validator=non_negative)
+    max_hint: float = attrs.field(default=60.0, converter=to_float, validator=non_negative)
 
     def __attrs_post_init__(self) -> None:
         if self.max_interval < self.initial_interval:

@@ -16,6 +16,8 @@ from typing import Any, Literal, Protocol, TypeVar
 import attrs
 import backoff
 
+from openapi.utils._fields import positive, positive_seconds, to_float
+
 __all__ = [
     "DEFAULT_RETRY_STATUS_CODES",
     "BackoffStrategy",
@@ -27,11 +29,6 @@ __all__ = [
 DEFAULT_RETRY_STATUS_CODES: frozenset[int] = frozenset({408, 429, 500, 502, 503, 504})
 
 
-def _positive(_: object, attribute: attrs.Attribute[float], value: float) -> None:
-    if not value > 0:
-        raise ValueError(f"BackoffStrategy.{attribute.name} must be > 0 seconds, got {value!r}")
-
-
 @attrs.frozen(slots=True)
 class BackoffStrategy:
     """Jittered exponential backoff, in seconds.
@@ -41,10 +38,14 @@ class BackoffStrategy:
     lockstep. No retry starts after ``max_elapsed_time`` seconds since the call began.
     """
 
-    initial_interval: float = attrs.field(default=0.5, converter=float, validator=_positive)
-    max_interval: float = attrs.field(default=10.0, converter=float, validator=_positive)
-    exponent: float = attrs.field(default=2.0, converter=float, validator=_positive)
-    max_elapsed_time: float = attrs.field(default=60.0, converter=float, validator=_positive)
+    initial_interval: float = attrs.field(
+        default=0.5, converter=to_float, validator=positive_seconds
+    )
+    max_interval: float = attrs.field(default=10.0, converter=to_float, validator=positive_seconds)
+    exponent: float = attrs.field(default=2.0, converter=to_float, validator=positive)
+    max_elapsed_time: float = attrs.field(
+        default=60.0, converter=to_float, validator=positive_seconds
+    )
 
 
 def _status_codes(codes: Iterable[int | str]) -> frozenset[int]:
@@ -127,15 +128,20 @@ async def call_with_retries(
     send: Callable[[], Awaitable[A]],
     config: RetryConfig,
     *,
+    first: A | None = None,
+    started: float | None = None,
     on_retry: Callable[[A, float], None] | None = None,
 ) -> A:
     """Run ``send`` until its outcome is not retryable or the policy gives up.
 
     The first attempt runs straight away without touching ``backoff``: the common case (one
-    attempt, no retry) pays for nothing else.
+    attempt, no retry) pays for nothing else. A caller that made that attempt itself passes
+    its outcome as ``first`` and its start time (``time.monotonic()``) as ``started``.
     """
-    started = time.monotonic()
-    first = await send()
+    if started is None:
+        started = time.monotonic()
+    if first is None:
+        first = await send()
     if not first.retryable or config.strategy == "none":
         return first
 
