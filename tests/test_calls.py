@@ -8,7 +8,7 @@ import aiohttp
 import pytest
 
 from openapi import SDK, Err, Ok, OperationStatus
-from openapi.core import SDKCore
+from openapi.core import USER_AGENT, SDKCore
 from openapi.funcs.operations_cancel_operation import operations_cancel_operation
 from openapi.funcs.operations_get_operation import operations_get_operation
 from openapi.models.operations import CancelOperationRequest, GetOperationRequest
@@ -204,3 +204,30 @@ async def test_owned_session_is_created_lazily_and_closed() -> None:
     res = await operations_get_operation(core, {"operation_id": "op_1"})
     assert isinstance(res, Err)
     assert "closed" in str(res.error)
+
+
+@pytest.mark.parametrize("own_session", [True, False], ids=["sdk-session", "caller-session"])
+async def test_default_and_configured_headers_reach_the_server(
+    server: ScriptedServer, own_session: bool
+) -> None:
+    server.then(json_response(operation()))
+    async with (
+        aiohttp.ClientSession() as caller_session,
+        SDKCore(
+            api_key=API_KEY,
+            server_url=server.url,
+            headers={"X-Team": "data"},
+            session=None if own_session else caller_session,
+        ) as core,
+    ):
+        await operations_get_operation(core, {"operation_id": "op_1"})
+        await operations_get_operation(
+            core, {"operation_id": "op_1"}, RequestOptions(headers={"Accept": "*/*"})
+        )
+    first, second = (request.headers for request in server.requests)
+    assert first["Accept"] == "application/json"
+    assert first["User-Agent"] == USER_AGENT
+    assert first["X-Team"] == "data"
+    assert first["Authorization"] == f"Bearer {API_KEY}"
+    assert second["Accept"] == "*/*"  # per-call headers win over the SDK's defaults
+    assert second["X-Team"] == "data"
