@@ -19,12 +19,8 @@ FAST_RETRIES = RetryConfig(
 
 @pytest.fixture
 async def server() -> AsyncIterator[ScriptedServer]:
-    scripted = ScriptedServer()
-    await scripted.start()
-    try:
+    async with ScriptedServer() as scripted:
         yield scripted
-    finally:
-        await scripted.close()
 
 
 @pytest.fixture

@@ -119,3 +119,10 @@ class ScriptedServer:
 
     async def close(self) -> None:
         await self._server.close()
+
+    async def __aenter__(self) -> ScriptedServer:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        await self.close()

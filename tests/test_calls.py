@@ -124,16 +124,13 @@ async def test_failed_and_cancelled_outcomes(server: ScriptedServer, core: SDKCo
 
 
 async def test_per_call_headers_and_server_url(server: ScriptedServer, core: SDKCore) -> None:
-    other = ScriptedServer().then(json_response(operation(id="elsewhere")))
-    await other.start()
-    try:
+    async with ScriptedServer() as other:
+        other.then(json_response(operation(id="elsewhere")))
         res = await operations_get_operation(
             core,
             {"operation_id": "op_1"},
             RequestOptions(headers={"X-Trace": "t-1"}, server_url=other.url),
         )
-    finally:
-        await other.close()
     assert isinstance(res, Ok)
     assert res.value.operation.id == "elsewhere"
     assert other.requests[0].headers["X-Trace"] == "t-1"

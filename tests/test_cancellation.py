@@ -150,26 +150,24 @@ async def test_cancel_while_reading_a_slow_body_releases_the_connection() -> Non
         await asyncio.sleep(5)
         return response
 
-    scripted = ScriptedServer()
-    await scripted.start()
-    try:
-        scripted.then(trickle)
-        async with SDKCore(
+    async with (
+        ScriptedServer() as scripted,
+        SDKCore(
             api_key=SECRET_KEY, server_url=scripted.url, retry_config=RETRY, timeout=10
-        ) as core:
-            task = asyncio.create_task(operations_get_operation(core, {"operation_id": "op"}))
-            await asyncio.wait_for(started.wait(), 5)
-            await asyncio.sleep(0.01)
-            task.cancel()
-            with pytest.raises(asyncio.CancelledError):
-                await task
-            await settle()
-            assert acquired(core) == 0
-            after = RequestOptions(headers={"X-Phase": "after"})
-            res = await operations_get_operation(core, {"operation_id": "op"}, after)
-            assert isinstance(res, Ok), res
-    finally:
-        await scripted.close()
+        ) as core,
+    ):
+        scripted.then(trickle)
+        task = asyncio.create_task(operations_get_operation(core, {"operation_id": "op"}))
+        await asyncio.wait_for(started.wait(), 5)
+        await asyncio.sleep(0.01)
+        task.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await task
+        await settle()
+        assert acquired(core) == 0
+        after = RequestOptions(headers={"X-Phase": "after"})
+        res = await operations_get_operation(core, {"operation_id": "op"}, after)
+        assert isinstance(res, Ok), res
 
 
 async def test_cancel_racing_the_attempt_timeout_is_not_lost(server: ScriptedServer) -> None:

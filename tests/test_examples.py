@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -30,3 +31,22 @@ def test_quickstart_tells_its_story() -> None:
     assert "ApiError: code='not_found' status=404" in out
     assert "OK after 3 attempts" in out
     assert "CANCEL report-2026-11: Ok('succeeded')" in out
+
+
+def test_wait_progress_tells_its_story() -> None:
+    out = run("wait_progress.py")
+    progress = [float(p) for p in re.findall(r"\]\s+([\d.]+)%", out)]
+    assert len(progress) >= 5
+    assert progress == sorted(progress)  # one line per change, never backwards
+    assert progress[-1] == 100.0
+    assert "done: succeeded, result={'rows': 1284}" in out
+    assert "cancel_accepted=True, status now cancelling" in out
+    assert "import-9 ended failed: bad_row" in out
+
+
+def test_pipeline_fan_out_sorts_every_outcome() -> None:
+    out = run("pipeline_fan_out.py")
+    assert "203 operations in" in out
+    assert "8 failed, 2 not found, 192 succeeded, 1 timed out" in out
+    assert "job-stuck: still not done after 1.5 s; cancel accepted: True" in out
+    assert "sum of squares of the successful jobs: 2559200" in out

@@ -31,7 +31,7 @@ from openapi.models.errors import InvalidRequestError, UnexpectedClientError
 from openapi.types import Err, Ok, Result
 from openapi.utils.retries import RetryConfig
 
-__all__ = ["ApiKey", "SDKConfig", "SDKCore"]
+__all__ = ["ApiKey", "AsyncClosing", "SDKConfig", "SDKCore"]
 
 ApiKey: TypeAlias = str | Callable[[], str] | Callable[[], Awaitable[str]]
 """An API key, or a (sync or async) callable returning the current one, called per request."""
@@ -130,7 +130,29 @@ def parse_server_url(
     return Ok(str(parsed).rstrip("/"))
 
 
-class SDKCore:
+class AsyncClosing:
+    """``async with obj`` gives ``obj`` and awaits ``obj.aclose()`` on the way out.
+
+    Shared by everything in the SDK that holds resources: ``SDKCore``, ``SDK``, ``WaitMany``.
+    """
+
+    async def aclose(self) -> None:
+        """Release what the object holds; safe to call more than once."""
+        raise NotImplementedError
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+
+class SDKCore(AsyncClosing):
     """Configuration, transport (one shared ``aiohttp.ClientSession``) and auth.
 
     - ``api_key``: a string, or a sync/async callable returning one (called per request, so
@@ -295,9 +317,6 @@ class SDKCore:
         if session is not None and self._owns_session and not session.closed:
             await session.close()
 
-    async def __aenter__(self) -> Self:
-        return self
-
     def __del__(self, _warnings: Any = warnings) -> None:
         # One clear warning instead of aiohttp's two ("Unclosed client session", "Unclosed
         # connector"). Never raises: this may run at interpreter shutdown (hence
@@ -315,11 +334,3 @@ class SDKCore:
             _warnings.warn(UNCLOSED_MESSAGE, ResourceWarning, source=self, stacklevel=2)
         except Exception:  # nothing may escape a finalizer
             pass
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()

@@ -9,12 +9,10 @@ from __future__ import annotations
 import ssl
 from collections.abc import AsyncIterator, Iterable, Mapping
 from contextlib import aclosing
-from types import TracebackType
-from typing import Self
 
 import aiohttp
 
-from openapi.core import DEFAULT_TIMEOUT, ApiKey, SDKCore
+from openapi.core import DEFAULT_TIMEOUT, ApiKey, AsyncClosing, SDKCore
 from openapi.funcs.operations_cancel_operation import operations_cancel_operation
 from openapi.funcs.operations_get_operation import operations_get_operation
 from openapi.funcs.operations_wait import (
@@ -180,7 +178,7 @@ class Operations:
                 yield state.unwrap()
 
 
-class SDK:
+class SDK(AsyncClosing):
     """The Operations API client.
 
     Takes the same settings as ``SDKCore`` (or an existing ``core=``)::
@@ -225,14 +223,3 @@ class SDK:
     async def aclose(self) -> None:
         """Close the session the SDK created (a session you passed in stays open)."""
         await self.core.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()

@@ -26,12 +26,11 @@ import asyncio
 import inspect
 import math
 from collections.abc import AsyncGenerator, Callable, Iterable, Mapping
-from types import TracebackType
 from typing import Any, Final, Self, TypeAlias, cast
 
 import attrs
 
-from openapi.core import SDKCore
+from openapi.core import AsyncClosing, SDKCore
 from openapi.funcs.operations_cancel_operation import operations_cancel_operation
 from openapi.funcs.operations_get_operation import operations_get_operation
 from openapi.models.components import Operation
@@ -408,7 +407,7 @@ async def _wait_all(
         await asyncio.wait(tasks)
 
 
-class WaitMany:
+class WaitMany(AsyncClosing):
     """``operations_wait_many``'s async iterator of ``(operation_id, Result)``.
 
     Iterate it with ``async for``; use it as ``async with ... as results`` (or call
@@ -461,17 +460,6 @@ class WaitMany:
     async def aclose(self) -> None:
         """Stop waiting: cancel the remaining polls and wait for them to end."""
         await self._results.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
 
 
 def operations_wait_many(
