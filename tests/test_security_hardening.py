@@ -18,7 +18,12 @@ from openapi import Err, Ok
 from openapi.core import SDKCore
 from openapi.funcs.operations_cancel_operation import operations_cancel_operation
 from openapi.funcs.operations_get_operation import operations_get_operation
-from openapi.models.errors import ConnectionError, InvalidRequestError, SDKDefaultError
+from openapi.models.errors import (
+    ConnectionError,
+    InvalidRequestError,
+    ResponseValidationError,
+    SDKDefaultError,
+)
 from openapi.utils.options import RequestOptions
 from openapi.utils.retries import RetryConfig
 from tests.hardening_support import SECRET_KEY, acquired
@@ -36,12 +41,8 @@ def redirect_to(location: str, status: int = 302) -> web.StreamResponse:
 
 @pytest.fixture
 async def other_server() -> AsyncIterator[ScriptedServer]:
-    scripted = ScriptedServer()
-    await scripted.start()
-    try:
+    async with ScriptedServer() as scripted:
         yield scripted
-    finally:
-        await scripted.close()
 
 
 @pytest.mark.parametrize("status", [301, 302, 303, 307, 308])
@@ -242,3 +243,43 @@ async def test_huge_error_body_is_not_read_past_the_cap(
     assert elapsed < 2, f"reading the error took {elapsed:.1f} s: was the whole body read?"
     assert not completed, "the server sent all 50 MB: the client read the whole body"
     assert sent < HUGE // 2, f"the server pushed {sent} bytes before the client hung up"
+
+
+@pytest.mark.parametrize("announced", [True, False], ids=["content-length", "chunked"])
+async def test_huge_success_body_is_refused_at_16_mib(
+    server: ScriptedServer, announced: bool
+) -> None:
+    sent = 0
+    finished = asyncio.Event()
+    completed = False
+
+    async def flood(request: web.Request) -> web.StreamResponse:
+        nonlocal sent, completed
+        response = web.StreamResponse(headers={"Content-Type": "application/json"})
+        if announced:
+            response.content_length = HUGE
+        else:
+            response.enable_chunked_encoding()
+        await response.prepare(request)
+        try:
+            chunk = b'{"id": "' + b"x" * (CHUNK - 8)
+            while sent < HUGE:
+                await response.write(chunk)
+                sent += CHUNK
+            await response.write_eof()
+            completed = True
+        finally:
+            finished.set()
+        return response
+
+    server.then(flood)
+    async with SDKCore(api_key=SECRET_KEY, server_url=server.url, retry_config=ONE_ATTEMPT) as c:
+        res = await operations_get_operation(c, {"operation_id": "op_1"})
+        assert acquired(c) == 0
+        await asyncio.wait_for(finished.wait(), 10)
+    assert isinstance(res, Err)
+    assert isinstance(res.error, ResponseValidationError)
+    assert "over 16 MiB" in str(res.error)
+    assert len(res.error.body) == CAP
+    assert not completed, "the server sent all 50 MB: the client read the whole body"
+    assert sent < 24 * 1024 * 1024, f"the server pushed {sent} bytes before the client hung up"

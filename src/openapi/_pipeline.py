@@ -51,6 +51,8 @@ RespT = TypeVar("RespT")
 MAX_PATH_PARAM_LENGTH: Final = 256
 ERROR_BODY_LIMIT: Final = 16 * 1024
 """Bytes of an error response kept (and read: the rest is never buffered)."""
+SUCCESS_BODY_LIMIT: Final = 16 * 1024 * 1024
+"""Largest 2XX JSON body read; a larger one is refused, not buffered."""
 _MESSAGE_BODY_PREVIEW: Final = 200
 _NO_TIMEOUT: Final = aiohttp.ClientTimeout(total=None)
 """aiohttp's own timers are off; ``asyncio.timeout`` bounds each attempt (see ``send``)."""
@@ -313,7 +315,11 @@ class _Call(Generic[ReqT, RespT]):
             ):
                 status: object = response.status
                 if 200 <= response.status < 300 and _is_json(response.content_type):
-                    raw = await response.read()  # whole: it is all needed to check it
+                    length = response.content_length
+                    if length is not None and length <= SUCCESS_BODY_LIMIT:
+                        raw = await response.read()  # whole: it is all needed to check it
+                    else:  # chunked, or announced too large: read no more than the limit + 1
+                        raw = await _read_capped(response, SUCCESS_BODY_LIMIT + 1)
                 else:
                     raw = await _read_capped(response, ERROR_BODY_LIMIT)
                 outcome = self.decode(response, raw)
@@ -378,6 +384,19 @@ class _Call(Generic[ReqT, RespT]):
                     )
                 )
             meta = self.meta(response, poll_hint)
+            if len(raw) > SUCCESS_BODY_LIMIT:
+                return _Attempt(
+                    Err(
+                        ResponseValidationError(
+                            f"{self.where()} answered HTTP {status} with a body over "
+                            f"{SUCCESS_BODY_LIMIT // (1024 * 1024)} MiB, more than any "
+                            "Operation should be; it was not read further. Report it with "
+                            f"request id {meta.request_id}",
+                            http_meta=meta,
+                            body=raw[:ERROR_BODY_LIMIT].decode("utf-8", "replace"),
+                        )
+                    )
+                )
             try:
                 operation = decode_operation(raw)
             except Exception as exc:
