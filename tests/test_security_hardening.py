@@ -157,11 +157,15 @@ async def https_url(self_signed: tuple[Path, Path]) -> AsyncIterator[str]:
 
 async def test_tls_is_verified_by_default(https_url: str) -> None:
     assert https_url.startswith("https://")
-    async with SDKCore(api_key=SECRET_KEY, server_url=https_url, retry_config=ONE_ATTEMPT) as c:
+    async with SDKCore(api_key=SECRET_KEY, server_url=https_url) as c:  # default retries
+        began = time.monotonic()
         res = await operations_get_operation(c, {"operation_id": "op_1"})
+        elapsed = time.monotonic() - began
     assert isinstance(res, Err)
     assert isinstance(res.error, ConnectionError)
     assert "certificate verify failed" in str(res.error).lower()
+    assert "verify_ssl=" in str(res.error)  # says what to do
+    assert elapsed < 1, "a certificate failure is permanent: it must not be retried"
     assert isinstance(res.error.__cause__, Exception)
     assert "Certificate" in type(res.error.__cause__).__name__
 

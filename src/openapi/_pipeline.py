@@ -336,6 +336,15 @@ class _Call(Generic[ReqT, RespT]):
                 retryable=self.retries.retry_timeouts,
             )
             status = "timeout"
+        except aiohttp.ClientConnectorCertificateError as exc:
+            # Permanent: retrying cannot make the certificate valid.
+            error = ConnectionError(
+                f"{self.where()} failed: the server's TLS certificate is not trusted ({exc}); "
+                "fix the certificate, or pass verify_ssl= an ssl.SSLContext that trusts it"
+            )
+            error.__cause__ = exc
+            outcome = _Attempt(Err(error))
+            status = "certificate error"
         except (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError) as exc:
             error = ConnectionError(
                 f"{self.where()} failed: {type(exc).__name__}: {exc} "
