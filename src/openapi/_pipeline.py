@@ -23,6 +23,7 @@ import aiohttp
 import attrs
 import yarl
 
+from openapi._deadlines import DeadlineKeeper
 from openapi._logging import logger
 from openapi._serialization import decode_api_error, decode_operation, describe
 from openapi.core import SDKCore
@@ -55,7 +56,7 @@ SUCCESS_BODY_LIMIT: Final = 16 * 1024 * 1024
 """Largest 2XX JSON body read; a larger one is refused, not buffered."""
 _MESSAGE_BODY_PREVIEW: Final = 200
 _NO_TIMEOUT: Final = aiohttp.ClientTimeout(total=None)
-"""aiohttp's own timers are off; ``asyncio.timeout`` bounds each attempt (see ``send``)."""
+"""aiohttp's own timers are off; the core's deadlines bound each attempt (see ``send``)."""
 _PLAIN = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*")
 """Only RFC 3986 "unreserved" characters, not starting with a dot: sent as is."""
 _UNSENDABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
@@ -252,6 +253,7 @@ class _Call(Generic[ReqT, RespT]):
 
     __slots__ = (
         "attempts",
+        "deadlines",
         "endpoint",
         "headers",
         "retries",
@@ -270,8 +272,10 @@ class _Call(Generic[ReqT, RespT]):
         headers: Mapping[str, str],
         timeout: float,
         retries: RetryConfig,
+        deadlines: DeadlineKeeper,
     ) -> None:
         self.endpoint = endpoint
+        self.deadlines = deadlines
         self.session = session
         self.url_text = url_text
         self.url = yarl.URL(url_text, encoded=True)
@@ -304,25 +308,25 @@ class _Call(Generic[ReqT, RespT]):
         began = time.monotonic() if debug else 0.0
         outcome: _Attempt[RespT]
         try:
-            # The per-attempt deadline is asyncio's, not aiohttp's: aiohttp 3.14 enters its
-            # timer twice per request and so, when the deadline and a caller's cancel() race,
-            # uncancels twice and turns the cancel into a TimeoutError (a lost cancellation).
-            async with (
-                asyncio.timeout(self.timeout),
-                self.session.request(
+            # The per-attempt deadline is the core's (one timer for all calls, see
+            # openapi._deadlines), not aiohttp's: besides a timer per request, aiohttp 3.14
+            # enters its timer twice per request and so, when the deadline and a caller's
+            # cancel() race, uncancels twice and turns the cancel into a TimeoutError.
+            with self.deadlines.deadline(self.timeout):
+                async with self.session.request(
                     self.endpoint.method, self.url, headers=self.headers, timeout=_NO_TIMEOUT
-                ) as response,
-            ):
-                status: object = response.status
-                if 200 <= response.status < 300 and _is_json(response.content_type):
-                    length = response.content_length
-                    if length is not None and length <= SUCCESS_BODY_LIMIT:
-                        raw = await response.read()  # whole: it is all needed to check it
-                    else:  # chunked, or announced too large: read no more than the limit + 1
-                        raw = await _read_capped(response, SUCCESS_BODY_LIMIT + 1)
-                else:
-                    raw = await _read_capped(response, ERROR_BODY_LIMIT)
-                outcome = self.decode(response, raw)
+                ) as response:
+                    status: object = response.status
+                    is_json = _is_json(response.content_type)
+                    if 200 <= response.status < 300 and is_json:
+                        length = response.content_length
+                        if length is not None and length <= SUCCESS_BODY_LIMIT:
+                            raw = await response.read()  # whole: it is all needed to check it
+                        else:  # chunked, or announced too large: read up to the limit + 1
+                            raw = await _read_capped(response, SUCCESS_BODY_LIMIT + 1)
+                    else:
+                        raw = await _read_capped(response, ERROR_BODY_LIMIT)
+                    outcome = self.decode(response, raw, is_json)
         except asyncio.CancelledError:
             raise
         except TimeoutError:
@@ -370,16 +374,19 @@ class _Call(Generic[ReqT, RespT]):
             )
         return outcome
 
-    def decode(self, response: aiohttp.ClientResponse, raw: bytes) -> _Attempt[RespT]:
+    def decode(
+        self, response: aiohttp.ClientResponse, raw: bytes, is_json: bool
+    ) -> _Attempt[RespT]:
         """Match the status to the endpoint's documented responses and decode the body.
 
-        ``raw`` is the body as ``send`` read it: whole for a 2XX JSON response, else capped.
+        ``raw`` is the body as ``send`` read it: whole for a 2XX JSON response, else capped;
+        ``is_json`` says whether its content type is JSON.
         """
         status = response.status
         headers = response.headers
         if 200 <= status < 300:
             poll_hint = parse_retry_after(headers.get("Retry-After"))
-            if not _is_json(response.content_type):
+            if not is_json:
                 body = raw.decode("utf-8", "replace")
                 return _Attempt(
                     Err(
@@ -425,7 +432,7 @@ class _Call(Generic[ReqT, RespT]):
         body = raw.decode("utf-8", "replace")
         meta = self.meta(response, retry_after)
         retryable = status in self.retries.status_codes
-        if status in self.endpoint.errors and _is_json(response.content_type):
+        if status in self.endpoint.errors and is_json:
             document = decode_api_error(raw)
             if document is not None:
                 api_error = ApiError(
@@ -490,6 +497,7 @@ async def call(
             headers,
             core.timeout(options.timeout if options else None),
             (options.retries if options else None) or core.config.retry_config,
+            core.deadlines,
         )
         outcome = await pending.send()
         if outcome.retryable and pending.retries.strategy != "none":

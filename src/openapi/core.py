@@ -26,6 +26,7 @@ import aiohttp
 import attrs
 import yarl
 
+from openapi._deadlines import DeadlineKeeper
 from openapi._version import __version__
 from openapi.models.errors import InvalidRequestError, UnexpectedClientError
 from openapi.types import Err, Ok, Result
@@ -198,6 +199,7 @@ class SDKCore(AsyncClosing):
         self._closed = False
         self._server_urls: dict[str, Result[str, InvalidRequestError]] = {}
         self._session_ok: Ok[aiohttp.ClientSession] | None = None
+        self._deadlines: DeadlineKeeper | None = None
         self.base_headers: Mapping[str, str] = {
             "Accept": "application/json",
             "User-Agent": USER_AGENT,
@@ -288,6 +290,7 @@ class SDKCore(AsyncClosing):
             return self._session_ok
         if self._loop is None:
             self._loop = loop
+            self._deadlines = DeadlineKeeper(loop)
         elif self._loop is not loop:
             return Err(
                 InvalidRequestError(
@@ -305,6 +308,13 @@ class SDKCore(AsyncClosing):
         return self._session_ok
 
     @property
+    def deadlines(self) -> DeadlineKeeper:
+        """The per-attempt deadlines of this core's event loop (bound by ``session()``)."""
+        if self._deadlines is None:
+            raise RuntimeError("SDKCore.deadlines is bound by the first session() call")
+        return self._deadlines
+
+    @property
     def closed(self) -> bool:
         """True after ``aclose()``."""
         return self._closed
@@ -313,6 +323,8 @@ class SDKCore(AsyncClosing):
         """Close the session this core created (a session you passed in stays open)."""
         self._closed = True
         self._session_ok = None
+        if self._deadlines is not None:
+            self._deadlines.close()
         session, self._session = self._session, None
         if session is not None and self._owns_session and not session.closed:
             await session.close()
