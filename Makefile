@@ -38,7 +38,7 @@ pytest: $(STAMP)
 test: lint typecheck pytest
 
 chaos: $(STAMP)
-	$(BIN)/python -m pytest -m chaos -q
+	CHAOS_CALLS=$${CHAOS_CALLS:-20000} $(BIN)/python -m pytest -m chaos -q -s
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'

@@ -35,3 +35,23 @@ def test_quick_benchmark_runs_and_reports_the_standalone_ratio(tmp_path: Path) -
     assert "SKIP generated:" in out
     assert (tmp_path / "quick.json").exists()
     assert elapsed < 20, f"--quick took {elapsed:.1f} s"
+
+
+def test_profiling_tools_run_on_the_current_pipeline() -> None:
+    # They reach into the pipeline's private steps, so they break when it changes: keep
+    # them honest here (tiny sizes; no httpx needed).
+    profile, ab = ROOT / "benchmarks" / "profile_sdk.py", ROOT / "benchmarks" / "ab.py"
+    for args in (
+        [profile, "pipeline", "--calls", "200"],
+        [profile, "breakdown"],
+        [ab, "--blocks", "2", "--calls", "20", "aiohttp", "aiohttp_no_timer", "sdk_function"],
+    ):
+        proc = subprocess.run(
+            [sys.executable, *map(str, args)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            cwd=ROOT,
+        )
+        assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-4000:]
+        assert " us" in proc.stdout
