@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import time
 
+import aiohttp
+
 from openapi import Err, Ok, RequestTimeoutError
 from openapi.core import SDKCore
 from openapi.funcs.operations_get_operation import operations_get_operation
@@ -72,3 +74,24 @@ async def test_many_concurrent_deadlines_each_fire(server: ScriptedServer) -> No
         assert isinstance(res, Err)
         assert isinstance(res.error, RequestTimeoutError)
         assert elapsed < 1.5, elapsed
+
+
+async def test_a_call_in_flight_keeps_its_deadline_when_the_core_closes(
+    server: ScriptedServer,
+) -> None:
+    server.then(delay(3, json_response(operation())))
+    async with aiohttp.ClientSession() as session:
+        core = SDKCore(
+            api_key=API_KEY,
+            server_url=server.url,
+            timeout=0.3,
+            retry_config=ONE_ATTEMPT,
+            session=session,
+        )
+        call = asyncio.create_task(timed_get(core))
+        await server.received(1)
+        await core.aclose()  # the caller's session stays open, and so does this call
+        res, elapsed = await call
+    assert isinstance(res, Err)
+    assert isinstance(res.error, RequestTimeoutError)
+    assert elapsed < 1.5, elapsed

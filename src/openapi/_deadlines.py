@@ -97,13 +97,6 @@ class DeadlineKeeper:
         re-arms itself for the next live deadline when it fires."""
         self._live.pop(deadline, None)
 
-    def close(self) -> None:
-        """Stop the timer (the core is closing)."""
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        self._armed_at = math.inf
-
     def _arm(self, when: float) -> None:
         if self._timer is not None:
             self._timer.cancel()

@@ -323,8 +323,8 @@ class SDKCore(AsyncClosing):
         """Close the session this core created (a session you passed in stays open)."""
         self._closed = True
         self._session_ok = None
-        if self._deadlines is not None:
-            self._deadlines.close()
+        # The deadline keeper is left alone: attempts still in flight (on a session of the
+        # caller's) keep their deadlines, and its timer stops once nothing is left to watch.
         session, self._session = self._session, None
         if session is not None and self._owns_session and not session.closed:
             await session.close()
