@@ -10,6 +10,7 @@ import asyncio
 import json
 import os
 import pty
+import re
 import signal
 import socket
 import sys
@@ -168,6 +169,7 @@ async def test_wait_succeeds(server: MockServer, env: dict[str, str]) -> None:
     assert "\r" not in run.out
     assert "status      succeeded" in run.out.splitlines()
     assert 'result      {"ok": true}' in run.out.splitlines()
+    assert re.search(r"^request id  req_[0-9a-f]{32}$", run.out, re.MULTILINE), run.out
 
 
 async def test_wait_json_is_one_document(server: MockServer, env: dict[str, str]) -> None:

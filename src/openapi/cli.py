@@ -37,6 +37,7 @@ import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Final, NoReturn, TextIO
 
+import aiohttp
 import attrs
 
 from openapi._version import __version__
@@ -634,7 +635,30 @@ async def _cancel_after_interrupt(
             return None, f"the cancel request failed: {_failure(error, settings).message}"
 
 
-async def _wait(core: SDKCore, settings: _Settings, out: _Output, stderr: TextIO) -> ExitCode:
+class _LastRequestId:
+    """The ``X-Request-Id`` of the latest response, recorded by an aiohttp trace hook.
+
+    A wait returns the final ``Operation``, not the metadata of the poll that fetched it; the
+    summary still names the request a support ticket would quote.
+    """
+
+    def __init__(self) -> None:
+        self.value: str | None = None
+
+    def trace_config(self) -> aiohttp.TraceConfig:
+        config = aiohttp.TraceConfig()
+        config.on_request_end.append(self._on_request_end)
+        return config
+
+    async def _on_request_end(
+        self, session: aiohttp.ClientSession, context: object, params: aiohttp.TraceRequestEndParams
+    ) -> None:
+        self.value = params.response.headers.get("X-Request-Id") or self.value
+
+
+async def _wait(
+    core: SDKCore, settings: _Settings, out: _Output, stderr: TextIO, request_id: _LastRequestId
+) -> ExitCode:
     from openapi.funcs.operations_wait import operations_wait
 
     if not settings.progress:
@@ -692,7 +716,7 @@ async def _wait(core: SDKCore, settings: _Settings, out: _Output, stderr: TextIO
             cancelled, what = await _cancel_after_interrupt(core, settings)
             last = cancelled or last
         if last is not None:
-            out.operation(last)
+            out.operation(last, request_id.value)
         raise _Failure(
             f"interrupted: stopped waiting for operation {_clean(settings.operation_id)!r}; "
             + _clean(what),
@@ -700,11 +724,11 @@ async def _wait(core: SDKCore, settings: _Settings, out: _Output, stderr: TextIO
         )
     match res:
         case Ok(operation):
-            out.operation(operation)
+            out.operation(operation, request_id.value)
             return _outcome(operation)
         case Err(WaitTimeoutError() as timeout):
             if timeout.operation is not None:
-                out.operation(timeout.operation)
+                out.operation(timeout.operation, request_id.value)
             message = (
                 f"operation {_clean(settings.operation_id)!r} was not done within "
                 f"{timeout.timeout:g} s"
@@ -735,18 +759,23 @@ async def _wait(core: SDKCore, settings: _Settings, out: _Output, stderr: TextIO
 
 async def _run(settings: _Settings, stdout: TextIO, stderr: TextIO) -> ExitCode:
     out = _Output(settings, stdout)
-    async with SDKCore(
-        api_key=settings.api_key,
-        server_url=settings.server_url,
-        allow_insecure_http=settings.allow_insecure_http,
-        timeout=settings.request_timeout,
-        retry_config=settings.retry_config,
-    ) as core:
+    request_id = _LastRequestId()
+    async with (
+        aiohttp.ClientSession(trace_configs=[request_id.trace_config()]) as session,
+        SDKCore(
+            api_key=settings.api_key,
+            server_url=settings.server_url,
+            allow_insecure_http=settings.allow_insecure_http,
+            timeout=settings.request_timeout,
+            retry_config=settings.retry_config,
+            session=session,
+        ) as core,
+    ):
         if settings.command == "get":
             return await _get(core, settings, out)
         if settings.command == "cancel":
             return await _cancel(core, settings, out)
-        return await _wait(core, settings, out, stderr)
+        return await _wait(core, settings, out, stderr, request_id)
 
 
 # --- entry point ---------------------------------------------------------------------------
