@@ -55,11 +55,16 @@ def test_package_init_is_lazy() -> None:
 
 
 def test_lazy_subpackages_resolve() -> None:
-    from openapi.models.operations import CancelOperationRequest, GetOperationResponse
+    from openapi.models.operations import (
+        CancelOperationRequest,
+        GetOperationResponse,
+        HTTPMetadata,
+    )
     from openapi.utils import PollPolicy, RequestOptions
 
     assert CancelOperationRequest.__module__ == "openapi.models.operations.cancel_operation"
     assert GetOperationResponse.__module__ == "openapi.models.operations.get_operation"
+    assert HTTPMetadata.__module__ == "openapi.models.components"
     assert PollPolicy.__module__ == "openapi.utils.polling"
     assert RequestOptions.__module__ == "openapi.utils.options"
     import openapi.utils

@@ -1,4 +1,4 @@
-"""Per-endpoint request and response models, one module per endpoint.
+"""Per-endpoint request and response models, one module per endpoint, and ``HTTPMetadata``.
 
 Names load on first use, so a program that only polls never builds the cancel models.
 """
@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 from openapi._lazy import lazy_attributes
 
 if TYPE_CHECKING:
+    from openapi.models.components import HTTPMetadata as HTTPMetadata
     from openapi.models.operations.cancel_operation import (
         CancelOperationRequest as CancelOperationRequest,
     )
@@ -28,6 +29,7 @@ __all__ = [
     "CancelOperationResponse",
     "GetOperationRequest",
     "GetOperationResponse",
+    "HTTPMetadata",
 ]
 
 _HOMES: dict[str, str] = {
@@ -35,6 +37,7 @@ _HOMES: dict[str, str] = {
     "CancelOperationResponse": "openapi.models.operations.cancel_operation",
     "GetOperationRequest": "openapi.models.operations.get_operation",
     "GetOperationResponse": "openapi.models.operations.get_operation",
+    "HTTPMetadata": "openapi.models.components",  # defined beside Operation, used by both
 }
 
 
