@@ -10,6 +10,7 @@ import pytest
 from openapi import Err, InvalidRequestError, Ok
 from openapi.core import SDKCore
 from openapi.funcs.operations_get_operation import operations_get_operation
+from openapi.utils.options import RequestOptions
 from openapi.utils.retries import RetryConfig
 from tests.support import ScriptedServer, json_response, operation
 
@@ -108,3 +109,20 @@ async def test_core_is_bound_to_its_first_loop(server: ScriptedServer) -> None:
     assert isinstance(second, Err)
     assert "one SDKCore per event loop" in str(second.error)
     assert len(server.requests) == 1
+
+
+@pytest.mark.parametrize("bad", [0, -1, float("nan")])
+def test_a_timeout_must_be_positive(bad: float) -> None:
+    # Refused when configured, like RetryConfig's intervals: a zero or negative deadline
+    # would fail every call later with a misleading RequestTimeoutError.
+    with pytest.raises(ValueError, match=r"timeout must be > 0 seconds"):
+        SDKCore(api_key="k", server_url="https://ops.example.com", timeout=bad)
+    with pytest.raises(ValueError, match=r"RequestOptions\.timeout must be > 0 seconds"):
+        RequestOptions(timeout=bad)
+
+
+def test_timeouts_accept_ints() -> None:
+    core = SDKCore(api_key="k", server_url="https://ops.example.com", timeout=5)
+    assert core.config.timeout == 5.0
+    assert RequestOptions(timeout=2).timeout == 2.0
+    assert RequestOptions().timeout is None

@@ -30,6 +30,7 @@ from openapi._deadlines import DeadlineKeeper
 from openapi._version import __version__
 from openapi.models.errors import InvalidRequestError, UnexpectedClientError
 from openapi.types import Err, Ok, Result
+from openapi.utils._fields import positive_seconds, to_float
 from openapi.utils.retries import RetryConfig
 
 __all__ = ["ApiKey", "AsyncClosing", "SDKConfig", "SDKCore"]
@@ -53,7 +54,9 @@ class SDKConfig:
 
     server_url: str | None
     retry_config: RetryConfig = attrs.field(factory=RetryConfig)
-    timeout: float = DEFAULT_TIMEOUT
+    timeout: float = attrs.field(
+        default=DEFAULT_TIMEOUT, converter=to_float, validator=positive_seconds
+    )
     headers: Mapping[str, str] = attrs.field(factory=dict[str, str])
     allow_insecure_http: bool = False
     verify_ssl: bool | ssl.SSLContext = True

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 
 import attrs
 
+from openapi.utils._fields import positive_seconds, to_float
 from openapi.utils.retries import RetryConfig
 
 __all__ = ["RequestOptions"]
@@ -27,6 +28,10 @@ class RequestOptions:
     """
 
     retries: RetryConfig | None = None
-    timeout: float | None = None
+    timeout: float | None = attrs.field(
+        default=None,
+        converter=attrs.converters.optional(to_float),
+        validator=attrs.validators.optional(positive_seconds),
+    )
     headers: Mapping[str, str] | None = attrs.field(default=None, converter=_headers)
     server_url: str | None = None
