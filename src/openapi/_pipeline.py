@@ -384,8 +384,9 @@ class _Call(Generic[ReqT, RespT]):
         """
         status = response.status
         headers = response.headers
+        # On a 2XX it is the server's poll hint; on an error, when to retry.
+        retry_after = parse_retry_after(headers.get("Retry-After"))
         if 200 <= status < 300:
-            poll_hint = parse_retry_after(headers.get("Retry-After"))
             if not is_json:
                 body = raw.decode("utf-8", "replace")
                 return _Attempt(
@@ -394,12 +395,12 @@ class _Call(Generic[ReqT, RespT]):
                             f"{self.where()} answered HTTP {status} with content type "
                             f"{response.content_type!r} instead of JSON; check that server_url "
                             f"points at the Operations API. Body: {_preview(body)}",
-                            http_meta=self.meta(response, poll_hint),
+                            http_meta=self.meta(response, retry_after),
                             body=body,
                         )
                     )
                 )
-            meta = self.meta(response, poll_hint)
+            meta = self.meta(response, retry_after)
             if len(raw) > SUCCESS_BODY_LIMIT:
                 return _Attempt(
                     Err(
@@ -428,7 +429,6 @@ class _Call(Generic[ReqT, RespT]):
                 return _Attempt(Err(error))
             return _Attempt(Ok(self.endpoint.response(operation, meta)))
 
-        retry_after = parse_retry_after(headers.get("Retry-After"))
         body = raw.decode("utf-8", "replace")
         meta = self.meta(response, retry_after)
         retryable = status in self.retries.status_codes

@@ -128,20 +128,16 @@ async def call_with_retries(
     send: Callable[[], Awaitable[A]],
     config: RetryConfig,
     *,
-    first: A | None = None,
-    started: float | None = None,
+    first: A,
+    started: float,
     on_retry: Callable[[A, float], None] | None = None,
 ) -> A:
-    """Run ``send`` until its outcome is not retryable or the policy gives up.
+    """Run ``send`` again until its outcome is not retryable or the policy gives up.
 
-    The first attempt runs straight away without touching ``backoff``: the common case (one
-    attempt, no retry) pays for nothing else. A caller that made that attempt itself passes
-    its outcome as ``first`` and its start time (``time.monotonic()``) as ``started``.
+    ``first`` is the outcome of the call's first attempt, which the caller made itself at
+    ``started`` (``time.monotonic()``) without touching ``backoff``: the common case (one
+    attempt, no retry) pays for nothing else.
     """
-    if started is None:
-        started = time.monotonic()
-    if first is None:
-        first = await send()
     if not first.retryable or config.strategy == "none":
         return first
 
