@@ -78,7 +78,7 @@ class DeadlineKeeper:
 
     def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
         self.loop = loop
-        self._live: dict[Deadline, None] = {}  # insertion-ordered set
+        self._live: set[Deadline] = set()
         self._timer: asyncio.TimerHandle | None = None
         self._armed_at = math.inf
 
@@ -88,14 +88,14 @@ class DeadlineKeeper:
 
     def add(self, deadline: Deadline) -> None:
         """Track ``deadline``; the timer is moved earlier if it is now the first due."""
-        self._live[deadline] = None
+        self._live.add(deadline)
         if deadline.when < self._armed_at:
             self._arm(deadline.when)
 
     def discard(self, deadline: Deadline) -> None:
         """Stop tracking ``deadline`` (its attempt ended). The timer is left as it is: it
         re-arms itself for the next live deadline when it fires."""
-        self._live.pop(deadline, None)
+        self._live.discard(deadline)
 
     def _arm(self, when: float) -> None:
         if self._timer is not None:
@@ -110,7 +110,7 @@ class DeadlineKeeper:
         following = math.inf
         for deadline in list(self._live):
             if deadline.when <= now:
-                del self._live[deadline]
+                self._live.discard(deadline)
                 deadline.expire()
             elif deadline.when < following:
                 following = deadline.when
