@@ -160,11 +160,13 @@ async def test_cancel(server: MockServer, env: dict[str, str]) -> None:
 
 
 async def test_wait_succeeds(server: MockServer, env: dict[str, str]) -> None:
-    server.create_operation("op-w", duration=0.4, result={"ok": True})
+    # Driven by polls, not by time: the CLI sees 1/3, 2/3 and then the outcome,
+    # however long the process takes to start.
+    server.create_operation("op-w", polls=3, result={"ok": True})
     run = await run_cli("wait", "op-w", *FAST, env=env)
     assert run.code == ExitCode.OK, run.err
     progress_lines = [line for line in run.out.splitlines() if line.startswith("op-w: ")]
-    assert len(progress_lines) >= 2  # one per state change, not a bar (stdout is a pipe)
+    assert len(progress_lines) == 3  # one per state change, not a bar (stdout is a pipe)
     assert progress_lines[-1].startswith("op-w: succeeded 100%")
     assert "\r" not in run.out
     assert "status      succeeded" in run.out.splitlines()

@@ -206,3 +206,17 @@ async def test_unknown_admin_route(mock_server: MockServer, http: aiohttp.Client
     assert status == 404
     status, _ = await admin(http, mock_server, "GET", "/_mock/reset")
     assert status == 405
+
+
+async def test_create_driven_by_polls_over_http(
+    mock_server: MockServer, http: aiohttp.ClientSession
+) -> None:
+    status, _ = await admin(http, mock_server, "POST", "/_mock/operations", {"id": "p", "polls": 2})
+    assert status == 201
+    assert mock_server.get_operation("p").status == "queued"
+    _, _, first = await call(http, mock_server, "GET", "/operations/p")
+    _, _, second = await call(http, mock_server, "GET", "/operations/p")
+    assert (first["status"], second["status"]) == ("running", "succeeded")
+    status, body = await admin(http, mock_server, "POST", "/_mock/operations", {"polls": "2"})
+    assert status == 400
+    assert "polls" in body["message"]

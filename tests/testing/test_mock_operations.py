@@ -267,3 +267,43 @@ async def test_cancel_unknown_is_404(mock_server: MockServer, http: aiohttp.Clie
     status, _, body = await call(http, mock_server, "POST", "/operations/nope/cancel")
     assert status == 404
     assert body["code"] == "not_found"
+
+
+async def test_polls_advance_one_step_per_get_whatever_the_clock(
+    fake_server: MockServer, clock: FakeClock, http: aiohttp.ClientSession
+) -> None:
+    fake_server.create_operation("by-polls", polls=3, result={"n": 1}, duration=0.0)
+    clock.advance(1000.0)  # time alone never moves it
+    assert fake_server.get_operation("by-polls").status == "queued"
+    seen = [await get_op(http, fake_server, "by-polls") for _ in range(4)]
+    assert [(b["status"], b["progress"]) for b in seen] == [
+        ("running", 0.3333),
+        ("running", 0.6667),
+        ("succeeded", 1.0),
+        ("succeeded", 1.0),
+    ]
+    assert seen[-1]["result"] == {"n": 1}
+    # Reading it from Python, or cancelling it once done, does not move it.
+    assert fake_server.get_operation("by-polls").status == "succeeded"
+
+
+async def test_polls_failed_outcome_and_cancel(
+    fake_server: MockServer, http: aiohttp.ClientSession
+) -> None:
+    fake_server.create_operation("pf", polls=1, outcome="failed", error=("bad", "Broke"))
+    body = await get_op(http, fake_server, "pf")
+    assert body["status"] == "failed"
+    assert body["error"] == {"code": "bad", "message": "Broke"}
+
+    fake_server.create_operation("pc", polls=5)
+    await get_op(http, fake_server, "pc")
+    fake_server.cancel("pc")
+    body = await get_op(http, fake_server, "pc")
+    assert body["status"] in ("cancelling", "cancelled")
+
+
+@pytest.mark.parametrize("polls", [0, -1, 1.5, True])
+def test_polls_must_be_a_positive_whole_number(polls: object) -> None:
+    server = MockServer()
+    with pytest.raises(ValueError, match="polls"):
+        server.create_operation(polls=polls)  # type: ignore[arg-type]

@@ -200,7 +200,7 @@ class _Handlers:
                 request_id,
             )
         if endpoint == "get":
-            operation = backend.store.get(operation_id)
+            operation = backend.store.poll(operation_id)
         else:
             operation = backend.store.cancel(operation_id, backend.cancel_delay)
         if operation is None:
@@ -254,7 +254,16 @@ class _Handlers:
     async def _create(self, request: web.Request, _: str | None, __: str) -> web.Response:
         body = await _json_object(request)
         _only(
-            body, "id", "outcome", "duration", "result", "error", "metadata", "status", "progress"
+            body,
+            "id",
+            "outcome",
+            "duration",
+            "result",
+            "error",
+            "metadata",
+            "status",
+            "progress",
+            "polls",
         )
         outcome: Outcome
         match _get_str(body, "outcome"):
@@ -278,6 +287,7 @@ class _Handlers:
                 metadata=metadata,
                 status=_get_str(body, "status"),
                 progress=_get_number(body, "progress"),
+                polls=_get_polls(body),
             )
         except ValueError as exc:
             status = 409 if "already exists" in str(exc) else 400
@@ -467,6 +477,15 @@ def _get_str(body: Mapping[str, object], key: str) -> str | None:
 def _get_number(body: Mapping[str, object], key: str) -> float | None:
     value = cast("int | float | None", _check(body, key, (int, float)))
     return None if value is None else float(value)
+
+
+def _get_polls(body: Mapping[str, object]) -> int | None:
+    polls = body.get("polls")
+    if polls is None:
+        return None
+    if isinstance(polls, bool) or not isinstance(polls, int):
+        raise _AdminError(400, "invalid_request", "polls must be a whole number >= 1")
+    return polls
 
 
 def _get_dict(body: Mapping[str, object], key: str) -> dict[str, object] | None:

@@ -208,6 +208,7 @@ class MockServer:
         metadata: Mapping[str, object] | None = None,
         status: str | None = None,
         progress: float | None = None,
+        polls: int | None = None,
     ) -> MockOperation:
         """Create an operation and return its initial state.
 
@@ -224,6 +225,10 @@ class MockServer:
             status: pin the operation at this status (any string, known or not) instead
                 of progressing; ``duration`` and ``outcome`` are then ignored.
             progress: with ``status``, the pinned ``progress``.
+            polls: progress by API ``GET`` requests instead of time: ``GET`` number ``k``
+                sees ``running`` with ``progress`` k/polls and ``GET`` number ``polls`` the
+                outcome, however fast or slow the client is (``duration`` is then ignored).
+                Tests that check progress should use this rather than a ``duration``.
         """
         return self._backend.store.create(
             id,
@@ -234,6 +239,7 @@ class MockServer:
             metadata=metadata,
             status=status,
             progress=progress,
+            polls=polls,
         )
 
     def get_operation(self, operation_id: str) -> MockOperation:

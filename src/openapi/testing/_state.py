@@ -11,7 +11,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import Literal
+from typing import Literal, cast
 
 import attrs
 
@@ -139,6 +139,39 @@ class _Timeline:
         return _State("running", progress, None, None, now, None)
 
 
+@attrs.define
+class _PollScript:
+    """queued -> running -> outcome, one step per ``GET``: driven by events, not by a clock.
+
+    ``GET`` number ``k`` (1-based) of ``polls`` sees ``running`` with ``progress`` k/polls,
+    and the last one (and every later one) the outcome. Reading the operation from Python
+    or through ``/_mock`` does not advance it.
+    """
+
+    polls: int
+    outcome: Outcome
+    result: object
+    error: MockError
+    seen: int = 0
+    updated: float = 0.0
+
+    def advance(self, now: float) -> None:
+        if self.seen < self.polls:
+            self.seen += 1
+            self.updated = now
+
+    def at(self, now: float) -> _State:
+        if self.seen >= self.polls:
+            end = self.updated
+            if self.outcome == "succeeded":
+                return _State("succeeded", 1.0, self.result, None, end, end)
+            return _State("failed", None, None, self.error, end, end)
+        if self.seen == 0:
+            return _State("queued", 0.0, None, None, self.updated, None)
+        progress = round(self.seen / self.polls, 4)
+        return _State("running", progress, None, None, self.updated, None)
+
+
 @attrs.frozen
 class _Cancel:
     """A cancel request: ``cancelling`` from ``requested``, ``cancelled`` after ``delay``."""
@@ -162,7 +195,7 @@ class _Record:
     created: float
     metadata: dict[str, object]
     pinned: _State
-    timeline: _Timeline | None = None
+    timeline: _Timeline | _PollScript | None = None
     cancel: _Cancel | None = None
 
     def at(self, now: float) -> _State:
@@ -227,6 +260,7 @@ class OperationStore:
         metadata: Mapping[str, object] | None = None,
         status: str | None = None,
         progress: float | None = None,
+        polls: int | None = None,
     ) -> MockOperation:
         """Create an operation; see :meth:`openapi.testing.MockServer.create_operation`."""
         op_id = str(uuid.uuid4()) if operation_id is None else operation_id
@@ -238,6 +272,11 @@ class OperationStore:
             raise ValueError(f"outcome must be 'succeeded' or 'failed', not {outcome!r}")
         if duration is not None and duration < 0:
             raise ValueError("duration must be >= 0 or None")
+        given = cast(object, polls)  # checked at run time: callers may pass anything
+        if given is not None and (
+            isinstance(given, bool) or not isinstance(given, int) or given < 1
+        ):
+            raise ValueError(f"polls must be a whole number >= 1 or None, not {polls!r}")
         now = self._clock()
         record = _Record(
             id=op_id,
@@ -249,6 +288,14 @@ class OperationStore:
         if status is not None:
             # An explicit status pins the operation there: it is driven by hand from now on.
             self._pin(record, now, status, progress=progress, result=result, error=error)
+        elif polls is not None:
+            record.timeline = _PollScript(
+                polls=polls,
+                outcome=outcome,
+                result=result,
+                error=_as_error(error, _DEFAULT_FAILURE),
+                updated=now,
+            )
         elif duration is not None:
             record.timeline = _Timeline(
                 start=now,
@@ -296,6 +343,16 @@ class OperationStore:
         """The operation's current state, or ``None`` if there is no such operation."""
         record = self._records.get(operation_id)
         return None if record is None else self._snapshot(record, self._clock())
+
+    def poll(self, operation_id: str) -> MockOperation | None:
+        """The state an API ``GET`` sees; advances an operation created with ``polls``."""
+        record = self._records.get(operation_id)
+        if record is None:
+            return None
+        now = self._clock()
+        if isinstance(record.timeline, _PollScript) and record.cancel is None:
+            record.timeline.advance(now)
+        return self._snapshot(record, now)
 
     def all(self) -> list[MockOperation]:
         """Every operation's current state, oldest first."""
