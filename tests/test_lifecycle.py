@@ -8,6 +8,7 @@ import pytest
 
 from openapi.core import SDKCore
 from openapi.funcs.operations_get_operation import operations_get_operation
+from tests.events import retry_sleep_started
 from tests.support import ScriptedServer, delay, json_response, operation
 
 
@@ -25,9 +26,9 @@ async def test_cancelling_during_retry_sleep_propagates(
     server: ScriptedServer, core: SDKCore
 ) -> None:
     server.then(json_response({}, 503, **{"Retry-After": "2"}))
-    task = asyncio.create_task(operations_get_operation(core, {"operation_id": "op_1"}))
-    await server.received(1)
-    await asyncio.sleep(0.05)
+    with retry_sleep_started() as sleeping:
+        task = asyncio.create_task(operations_get_operation(core, {"operation_id": "op_1"}))
+        await sleeping.wait()
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task

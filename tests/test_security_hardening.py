@@ -26,7 +26,7 @@ from openapi.models.errors import (
     SDKDefaultError,
 )
 from openapi.utils.options import RequestOptions
-from openapi.utils.retries import RetryConfig
+from openapi.utils.retries import BackoffStrategy, RetryConfig
 from tests.hardening_support import SECRET_KEY, acquired
 from tests.support import ScriptedServer, json_response, operation
 
@@ -158,7 +158,10 @@ async def https_url(self_signed: tuple[Path, Path]) -> AsyncIterator[str]:
 
 async def test_tls_is_verified_by_default(https_url: str) -> None:
     assert https_url.startswith("https://")
-    async with SDKCore(api_key=SECRET_KEY, server_url=https_url) as c:  # default retries
+    # The default retry rules, but a first retry only after 20 s: had the failure been
+    # retried, the call would take that long, however fast or slow the machine.
+    patient = RetryConfig(backoff=BackoffStrategy(initial_interval=20, max_interval=20))
+    async with SDKCore(api_key=SECRET_KEY, server_url=https_url, retry_config=patient) as c:
         began = time.monotonic()
         res = await operations_get_operation(c, {"operation_id": "op_1"})
         elapsed = time.monotonic() - began
@@ -166,7 +169,7 @@ async def test_tls_is_verified_by_default(https_url: str) -> None:
     assert isinstance(res.error, ConnectionError)
     assert "certificate verify failed" in str(res.error).lower()
     assert "verify_ssl=" in str(res.error)  # says what to do
-    assert elapsed < 1, "a certificate failure is permanent: it must not be retried"
+    assert elapsed < 10, "a certificate failure is permanent: it must not be retried"
     assert isinstance(res.error.__cause__, Exception)
     assert "Certificate" in type(res.error.__cause__).__name__
 
@@ -266,7 +269,8 @@ async def test_huge_error_body_is_not_read_past_the_cap(
     assert isinstance(res.error, SDKDefaultError)
     assert len(res.error.body) == CAP, "the error body is kept up to the cap, no further"
     assert len(res.error.message) < 600, "a huge body must not reach the message"
-    assert elapsed < 2, f"reading the error took {elapsed:.1f} s: was the whole body read?"
+    # The bytes the server got out (below) prove the cap; this only says the call ends.
+    assert elapsed < 10, f"reading the error took {elapsed:.1f} s"
     assert flood.sent < HUGE // 2, f"the server pushed {flood.sent} bytes before the hang-up"
 
 
