@@ -1,4 +1,7 @@
-"""Shared fixtures: a scripted server per test and ready-made cores pointing at it."""
+"""Shared fixtures: a scripted server per test and ready-made cores pointing at it.
+
+Also the suite-wide hooks: the event loop switch (``OPENAPI_TEST_LOOP``, tests/loops.py).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +11,10 @@ import pytest
 
 from openapi.core import SDKCore
 from openapi.utils.retries import BackoffStrategy, RetryConfig
+from tests.loops import pytest_configure
 from tests.support import ScriptedServer
+
+__all__ = ["pytest_configure"]
 
 API_KEY = "sk-test-SECRET-7f3a9c"
 

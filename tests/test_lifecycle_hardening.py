@@ -21,6 +21,7 @@ from openapi.core import UNCLOSED_MESSAGE, SDKCore
 from openapi.funcs.operations_get_operation import operations_get_operation
 from openapi.testing import MockServer
 from tests.hardening_support import SECRET_KEY, connector_of
+from tests.loops import new_loop
 from tests.support import ScriptedServer, json_response, operation
 
 
@@ -93,7 +94,8 @@ def test_gc_after_the_loop_closed_warns_once_and_does_not_crash(unraisable: list
             assert isinstance(await operations_get_operation(core, {"operation_id": op.id}), Ok)
             kept.append(core)
 
-    asyncio.run(use())
+    with asyncio.Runner(loop_factory=new_loop) as runner:
+        runner.run(use())
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         kept.clear()
