@@ -25,7 +25,8 @@ from openapi.testing import MockServer
 from openapi.utils.options import RequestOptions
 from openapi.utils.retries import BackoffStrategy, RetryConfig
 from tests.events import retry_sleep_started
-from tests.hardening_support import SECRET_KEY, acquired
+from tests.pool_support import acquired
+from tests.secret_support import SECRET_KEY
 from tests.support import ScriptedServer, delay, json_response, operation
 
 RETRY = RetryConfig(backoff=BackoffStrategy(0.01, 0.05, 2, 10))

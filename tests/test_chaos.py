@@ -47,7 +47,8 @@ from openapi.models.errors import (
 from openapi.testing import MockServer
 from openapi.utils.options import RequestOptions
 from openapi.utils.retries import BackoffStrategy, RetryConfig
-from tests.hardening_support import SECRET_KEY, acquired, everything_about, log_texts
+from tests.pool_support import acquired
+from tests.secret_support import SECRET_KEY, everything_about, log_texts
 
 pytestmark = pytest.mark.chaos
 

@@ -31,8 +31,8 @@ from openapi.models.errors import (
 )
 from openapi.testing import MockServer
 from openapi.utils.retries import RetryConfig
-from tests.hardening_support import SECRET_KEY
 from tests.loops import new_loop
+from tests.secret_support import SECRET_KEY
 from tests.support import operation
 
 T = TypeVar("T")

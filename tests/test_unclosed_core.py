@@ -1,7 +1,7 @@
-"""Lifecycle misuse gets a clear answer: after ``aclose()``, and when a core is never closed.
+"""A core that is never closed: one clear ``ResourceWarning``, its pool closed, no crash.
 
-Using a core from a second event loop is covered by
-``tests/test_config.py::test_core_is_bound_to_its_first_loop``.
+Using a closed SDK is covered by ``tests/test_lifecycle.py``, using a core from a second
+event loop by ``tests/test_config.py::test_core_is_bound_to_its_first_loop``.
 """
 
 from __future__ import annotations
@@ -16,12 +16,13 @@ from typing import Any
 import aiohttp
 import pytest
 
-from openapi import SDK, InvalidRequestError, Ok
+from openapi import Ok
 from openapi.core import UNCLOSED_MESSAGE, SDKCore
 from openapi.funcs.operations_get_operation import operations_get_operation
 from openapi.testing import MockServer
-from tests.hardening_support import SECRET_KEY, connector_of
 from tests.loops import new_loop
+from tests.pool_support import connector_of
+from tests.secret_support import SECRET_KEY
 from tests.support import ScriptedServer, json_response, operation
 
 
@@ -39,18 +40,6 @@ def unraisable() -> Iterator[list[Any]]:
 
 def resource_warnings(caught: list[warnings.WarningMessage]) -> list[str]:
     return [str(w.message) for w in caught if issubclass(w.category, ResourceWarning)]
-
-
-async def test_facade_after_aclose_raises_invalid_request_error(server: ScriptedServer) -> None:
-    server.then(json_response(operation()))
-    sdk = SDK(api_key=SECRET_KEY, server_url=server.url)
-    async with sdk:
-        await sdk.operations.get_operation(operation_id="op_1")
-    await sdk.aclose()  # a second close is harmless
-    for call in (sdk.operations.get_operation, sdk.operations.cancel_operation):
-        with pytest.raises(InvalidRequestError, match=r"closed.*create a new one"):
-            await call(operation_id="op_1")
-    assert len(server.requests) == 1, "nothing is sent once closed"
 
 
 async def test_gc_of_an_unclosed_core_warns_once_and_closes_its_pool(
