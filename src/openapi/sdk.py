@@ -185,6 +185,11 @@ class SDK(AsyncClosing):
 
         async with SDK(api_key="...", server_url="https://ops.example.com") as sdk:
             res = await sdk.operations.get_operation(operation_id="op_123")
+
+    What the SDK creates it closes; what you pass in it never closes. ``aclose()`` (or the
+    end of ``async with``) closes the core the SDK made from the settings, and so the
+    session that core made; a ``core=`` or ``session=`` of yours stays open, for you to
+    close.
     """
 
     core: SDKCore
@@ -204,22 +209,26 @@ class SDK(AsyncClosing):
         connection_limit: int = 100,
         core: SDKCore | None = None,
     ) -> None:
-        self.core = core or SDKCore(
-            api_key=api_key,
-            server_url=server_url,
-            session=session,
-            retry_config=retry_config,
-            timeout=timeout,
-            headers=headers,
-            allow_insecure_http=allow_insecure_http,
-            verify_ssl=verify_ssl,
-            connection_limit=connection_limit,
-        )
+        self._owns_core = core is None
+        if core is None:
+            core = SDKCore(
+                api_key=api_key,
+                server_url=server_url,
+                session=session,
+                retry_config=retry_config,
+                timeout=timeout,
+                headers=headers,
+                allow_insecure_http=allow_insecure_http,
+                verify_ssl=verify_ssl,
+                connection_limit=connection_limit,
+            )
+        self.core = core
         self.operations = Operations(self.core)
 
     def __repr__(self) -> str:
         return f"SDK({self.core!r})"
 
     async def aclose(self) -> None:
-        """Close the session the SDK created (a session you passed in stays open)."""
-        await self.core.aclose()
+        """Close the core the SDK created; a ``core=`` (or ``session=``) you passed stays open."""
+        if self._owns_core:
+            await self.core.aclose()
