@@ -9,7 +9,7 @@ runs, with aiohttp's public ``close()``, at whichever comes first:
 - the loop's shutdown: ``asyncio.run`` (like any runner calling
   ``loop.shutdown_asyncgens()``) closes every live async generator started in the loop,
   and ``watch`` is one, parked until then;
-- the core's collection (``SDKCore.__del__``): ``close_now`` runs the part of ``close()``
+- the core's collection (``SDKCore.__del__``): ``release`` runs the part of ``close()``
   that does not need to wait.
 
 The core then gives its one warning (``UNCLOSED_MESSAGE``) and nothing else is reported.
@@ -23,7 +23,7 @@ from typing import Any
 
 import aiohttp
 
-__all__ = ["close_now", "finish", "start_watch"]
+__all__ = ["finish", "release", "start_watch"]
 
 
 async def _watch(session: aiohttp.ClientSession) -> AsyncGenerator[None, None]:
@@ -66,7 +66,7 @@ def finish(watch: AsyncGenerator[None, None]) -> None:
     _step(watch.aclose())
 
 
-def close_now(session: aiohttp.ClientSession, loop: asyncio.AbstractEventLoop) -> bool:
+def _close_now(session: aiohttp.ClientSession, loop: asyncio.AbstractEventLoop) -> bool:
     """Close ``session`` without awaiting, from a finalizer; False if it must not be here.
 
     aiohttp's ``close()`` closes the pool and every connection before it first suspends
@@ -83,3 +83,14 @@ def close_now(session: aiohttp.ClientSession, loop: asyncio.AbstractEventLoop) -
         return False
     _step(session.close())
     return True
+
+
+def release(
+    session: aiohttp.ClientSession,
+    watch: AsyncGenerator[None, None] | None,
+    loop: asyncio.AbstractEventLoop,
+) -> None:
+    """From the core's finalizer: close ``session`` now where that is safe, and end ``watch``
+    once it is closed (else the loop closes both when it collects ``watch``)."""
+    if (session.closed or _close_now(session, loop)) and watch is not None:
+        finish(watch)

@@ -340,13 +340,9 @@ class SDKCore(AsyncClosing):
         return self._closed
 
     def closed_under(self, result: Result[_T, CallError]) -> Result[_T, CallError]:
-        """``result`` of a call that was in flight when ``aclose()`` ran.
-
-        Closing the session this core made breaks the calls still using it: their
-        connections are closed under them, their next attempt finds the session closed.
-        That failure is the caller's own ``aclose()``, so it says so (the same class as a
-        call made after ``aclose()``), rather than look like a network or SDK fault. A call
-        on a session of the caller's is not touched by ``aclose()``: its result stands.
+        """``result`` of a call in flight when ``aclose()`` ran: the failure the closed
+        session caused says so (as a call after ``aclose()`` does), instead of looking like
+        a network or SDK fault. A call on a caller's session is untouched: its result stands.
         """
         if (
             not self._closed
@@ -380,23 +376,16 @@ class SDKCore(AsyncClosing):
             _owned_session.finish(watch)
 
     def __del__(self, _warnings: Any = warnings) -> None:
-        # One clear warning, and nothing else: not aiohttp's "Unclosed client session" and
-        # "Unclosed connector", nor a warning per socket left open (see openapi._owned_session:
-        # the session is closed here, or was when its loop shut down). Never raises: this
-        # may run at interpreter shutdown (hence ``_warnings`` bound at definition time) or
-        # with warnings turned into errors.
+        # One clear warning, and nothing else (see openapi._owned_session). Never raises:
+        # this may run at interpreter shutdown (hence ``_warnings`` bound at definition
+        # time) or with warnings turned into errors.
         try:
             session = getattr(self, "_session", None)
             if session is None or not getattr(self, "_owns_session", False):
                 return  # closed with aclose(), never used, or the session is the caller's
             self._session = None
-            watch, self._watch = self._watch, None
-            loop = self._loop
-            closed = loop is not None and (
-                session.closed or _owned_session.close_now(session, loop)
-            )
-            if closed and watch is not None:
-                _owned_session.finish(watch)  # else the loop closes it (and the session)
+            if self._loop is not None:
+                _owned_session.release(session, self._watch, self._loop)
             _warnings.warn(UNCLOSED_MESSAGE, ResourceWarning, source=self, stacklevel=2)
         except Exception:  # nothing may escape a finalizer
             pass
