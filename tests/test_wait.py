@@ -183,20 +183,20 @@ async def test_hint_of_zero_is_floored_at_min_interval(mock: MockServer, core: S
 
 
 async def test_jitter_keeps_two_waiters_apart(mock: MockServer, core: SDKCore) -> None:
-    running(mock, "a")
-    running(mock, "b")
-    policy = PollPolicy.fixed(0.05, jitter=0.5)
+    mock.create_operation("a", polls=10)  # done on its 10th poll: 9 sleeps each
+    mock.create_operation("b", polls=10)
+    policy = PollPolicy.fixed(0.05, jitter=0.9)  # sleeps spread over [50 ms, 95 ms]
     await asyncio.gather(
-        operations_wait(core, {"operation_id": "a"}, timeout=0.6, poll_interval=policy),
-        operations_wait(core, {"operation_id": "b"}, timeout=0.6, poll_interval=policy),
+        operations_wait(core, {"operation_id": "a"}, poll_interval=policy),
+        operations_wait(core, {"operation_id": "b"}, poll_interval=policy),
     )
     a, b = gaps(poll_times(mock, "a")), gaps(poll_times(mock, "b"))
-    assert len(a) >= 8
-    assert len(b) >= 8
-    # Without jitter both would sleep 50 ms every time, in lockstep.
-    assert max(a) - min(a) > 0.015
-    assert max(b) - min(b) > 0.015
-    assert max(abs(x - y) for x, y in zip(a, b, strict=False)) > 0.01
+    assert len(a) == len(b) == 9
+    # Without jitter both would sleep 50 ms every time, in lockstep. (The bounds are far
+    # inside what 9 uniform draws over 45 ms give: each fails about once in 10**5 runs.)
+    assert max(a) - min(a) > 0.01
+    assert max(b) - min(b) > 0.01
+    assert max(abs(x - y) for x, y in zip(a, b, strict=True)) > 0.005
 
 
 # --- deadlines -------------------------------------------------------------------------------

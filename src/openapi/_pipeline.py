@@ -508,6 +508,8 @@ async def call(
                 started=pending.started,
                 on_retry=_log_retry,
             )
+        if core.closed:  # aclose() ran during the call: say so, not what it broke
+            return core.closed_under(outcome.result)
         return outcome.result
     except asyncio.CancelledError:
         raise

@@ -18,7 +18,7 @@ import os
 import re
 import ssl
 import warnings
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from types import TracebackType
 from typing import Any, Final, Generic, Self, TypeAlias, TypeVar, cast
 
@@ -26,9 +26,15 @@ import aiohttp
 import attrs
 import yarl
 
+from openapi import _owned_session
 from openapi._deadlines import DeadlineKeeper
 from openapi._version import __version__
-from openapi.models.errors import InvalidRequestError, UnexpectedClientError
+from openapi.models.errors import (
+    CallError,
+    ConnectionError,
+    InvalidRequestError,
+    UnexpectedClientError,
+)
 from openapi.types import Err, Ok, Result
 from openapi.utils._fields import positive_seconds, to_float
 from openapi.utils.retries import RetryConfig
@@ -46,6 +52,8 @@ UNCLOSED_MESSAGE: Final = (
     "SDKCore was garbage-collected without aclose(); use 'async with SDKCore(...)' "
     "or await core.aclose()"
 )
+SERVER_URL_CACHE_SIZE: Final = 16
+"""Checked server URLs a core remembers (the configured one and recent per-call ones)."""
 
 
 @attrs.frozen(slots=True)
@@ -198,9 +206,13 @@ class SDKCore(AsyncClosing):
         )
         self._session = session
         self._owns_session = session is None
+        self._watch: AsyncGenerator[None, None] | None = None
+        """Closes the session this core made if its loop shuts down first (see aclose)."""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
-        self._server_urls: dict[str, Result[str, InvalidRequestError]] = {}
+        # Bounded: a per-call ``server_url`` may differ on every call. Only checked URLs
+        # are kept; a refusal is built afresh each time (an exception is mutable).
+        self._server_urls: dict[str, Ok[str]] = {}
         self._session_ok: Ok[aiohttp.ClientSession] | None = None
         self._deadlines: DeadlineKeeper | None = None
         self.base_headers: Mapping[str, str] = {
@@ -224,10 +236,14 @@ class SDKCore(AsyncClosing):
         """The checked base URL for a call (``override`` is ``RequestOptions.server_url``)."""
         url = override or self.config.server_url or ""
         cached = self._server_urls.get(url)
-        if cached is None:
-            cached = parse_server_url(url, allow_insecure_http=self.config.allow_insecure_http)
-            self._server_urls[url] = cached
-        return cached
+        if cached is not None:
+            return cached
+        checked = parse_server_url(url, allow_insecure_http=self.config.allow_insecure_http)
+        if isinstance(checked, Ok):
+            if len(self._server_urls) >= SERVER_URL_CACHE_SIZE:
+                del self._server_urls[next(iter(self._server_urls))]  # the oldest
+            self._server_urls[url] = checked
+        return checked
 
     def timeout(self, seconds: float | None = None) -> float:
         """The per-attempt timeout in seconds (``seconds`` is ``RequestOptions.timeout``)."""
@@ -307,6 +323,7 @@ class SDKCore(AsyncClosing):
                 ssl=self.config.verify_ssl,
             )
             self._session = aiohttp.ClientSession(connector=connector, headers=self.base_headers)
+            self._watch = _owned_session.start_watch(self._session)
         self._session_ok = Ok(self._session)
         return self._session_ok
 
@@ -322,30 +339,53 @@ class SDKCore(AsyncClosing):
         """True after ``aclose()``."""
         return self._closed
 
+    def closed_under(self, result: Result[_T, CallError]) -> Result[_T, CallError]:
+        """``result`` of a call in flight when ``aclose()`` ran: the failure the closed
+        session caused says so (as a call after ``aclose()`` does), instead of looking like
+        a network or SDK fault. A call on a caller's session is untouched: its result stands.
+        """
+        if (
+            not self._closed
+            or not self._owns_session
+            or not isinstance(result, Err)
+            or not isinstance(result.error, ConnectionError | UnexpectedClientError)
+        ):
+            return result
+        return Err(
+            InvalidRequestError(
+                "the SDKCore was closed while this call was in flight (aclose() or the end "
+                "of `async with`); close it only after its calls are done, or create a new one"
+            )
+        )
+
     async def aclose(self) -> None:
-        """Close the session this core created (a session you passed in stays open)."""
+        """Close the session this core created (a session you passed in stays open).
+
+        Calls still in flight on that session end with ``InvalidRequestError`` saying the
+        core was closed (see ``closed_under``).
+        """
         self._closed = True
         self._session_ok = None
         # The deadline keeper is left alone: attempts still in flight (on a session of the
         # caller's) keep their deadlines, and its timer stops once nothing is left to watch.
         session, self._session = self._session, None
+        watch, self._watch = self._watch, None
         if session is not None and self._owns_session and not session.closed:
             await session.close()
+        if watch is not None:
+            _owned_session.finish(watch)
 
     def __del__(self, _warnings: Any = warnings) -> None:
-        # One clear warning instead of aiohttp's two ("Unclosed client session", "Unclosed
-        # connector"). Never raises: this may run at interpreter shutdown (hence
-        # ``_warnings`` bound at definition time) or with warnings turned into errors.
+        # One clear warning, and nothing else (see openapi._owned_session). Never raises:
+        # this may run at interpreter shutdown (hence ``_warnings`` bound at definition
+        # time) or with warnings turned into errors.
         try:
             session = getattr(self, "_session", None)
-            if session is None or not getattr(self, "_owns_session", False) or session.closed:
-                return
+            if session is None or not getattr(self, "_owns_session", False):
+                return  # closed with aclose(), never used, or the session is the caller's
             self._session = None
-            connector = session.connector
-            if connector is not None:
-                # Marks the connector, and so the session, closed and closes its transports
-                # (their close is scheduled on the loop; once the loop is closed, it can't be).
-                connector._close()  # pyright: ignore[reportPrivateUsage]
+            if self._loop is not None:
+                _owned_session.release(session, self._watch, self._loop)
             _warnings.warn(UNCLOSED_MESSAGE, ResourceWarning, source=self, stacklevel=2)
         except Exception:  # nothing may escape a finalizer
             pass

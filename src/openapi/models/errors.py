@@ -13,7 +13,8 @@
     │   ├── InvalidRequestError       bad input caught before sending (also a ValueError)
     │   └── UnexpectedClientError     anything else; the cause is chained
     ├── WaitTimeoutError              a wait hit its deadline (also a builtins.TimeoutError)
-    └── OperationFailedError          ``Operation.outcome()`` of a failed/cancelled operation
+    ├── OperationFailedError          ``Operation.outcome()`` of a failed/cancelled operation
+    └── OperationNotDoneError         ``Operation.outcome()`` of an operation still running
 
 No error ever holds the API key: messages are built from the method, the URL (which never
 carries the key), the status and the response body.
@@ -37,6 +38,7 @@ __all__ = [
     "HTTPClientError",
     "InvalidRequestError",
     "OperationFailedError",
+    "OperationNotDoneError",
     "RequestTimeoutError",
     "ResponseValidationError",
     "SDKBaseError",
@@ -201,10 +203,11 @@ class WaitTimeoutError(SDKBaseError, builtins.TimeoutError):
 
 
 class OperationFailedError(SDKBaseError):
-    """An operation ended without success (``failed`` or ``cancelled``), or is not done yet.
+    """An operation ended without success (``failed`` or ``cancelled``).
 
     The call that fetched it worked; this is the operation's own outcome, produced by
-    ``Operation.outcome()``. ``error`` is the server's ``OperationError``, if any.
+    ``Operation.outcome()``. ``error`` is the server's ``OperationError``, if any. (An
+    operation not done yet has no outcome: that is ``OperationNotDoneError``.)
     """
 
     operation: Operation
@@ -216,13 +219,8 @@ class OperationFailedError(SDKBaseError):
                 f"operation {operation.id!r} ended {operation.status}: "
                 f"{error.code}: {error.message}"
             )
-        elif operation.done:
-            message = f"operation {operation.id!r} ended {operation.status}"
         else:
-            message = (
-                f"operation {operation.id!r} is not done (status {operation.status}); "
-                "wait for it with operations_wait()"
-            )
+            message = f"operation {operation.id!r} ended {operation.status}"
         super().__init__(message)
         self.operation = operation
 
@@ -235,6 +233,25 @@ class OperationFailedError(SDKBaseError):
     def code(self) -> str | None:
         """The failure's code (``"cancelled"`` for a cancelled operation), if any."""
         return self.operation.error.code if self.operation.error else None
+
+
+class OperationNotDoneError(SDKBaseError):
+    """``Operation.outcome()`` of an operation that is not done yet: it has no outcome.
+
+    Nothing failed, neither the call nor the operation: wait for the operation first
+    (``operations_wait``, ``sdk.operations.wait``), then take its outcome. ``operation`` is
+    the state that was asked.
+    """
+
+    operation: Operation
+
+    def __init__(self, operation: Operation) -> None:
+        super().__init__(
+            f"operation {operation.id!r} is not done yet (status {operation.status}), so it "
+            "has no outcome: wait for it first (operations_wait or sdk.operations.wait), "
+            "then call outcome()"
+        )
+        self.operation = operation
 
 
 CallError: TypeAlias = (

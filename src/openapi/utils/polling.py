@@ -12,6 +12,11 @@ Two sources decide the interval, in this order:
    before poll ``n + 1``, capped at ``max_interval``, then spread by ``±jitter`` (a
    fraction of the interval).
 
+``min_interval`` is a floor under both: no sleep is shorter. The default policy's floor
+(0.1 s) lets it follow the server's hints; ``PollPolicy.fixed(n)``, which a plain number
+``poll_interval=n`` stands for, puts the floor at ``n``, so a caller's explicit interval is
+never undercut by a shorter hint (a longer one still wins).
+
 Every wait is additionally bounded by the caller's deadline (see ``operations_wait``).
 """
 
@@ -43,11 +48,12 @@ class PollPolicy:
     - ``max_interval``: the largest computed interval (before jitter).
     - ``jitter``: fraction in ``[0, 1)``; a computed interval is multiplied by a random
       factor in ``[1 - jitter, 1 + jitter]``, a server hint by one in ``[1, 1 + jitter]``.
-    - ``min_interval``: the shortest server hint obeyed (``Retry-After: 0`` becomes this).
+    - ``min_interval``: the shortest sleep between polls, whatever the hint or jitter
+      (``Retry-After: 0`` becomes this).
     - ``max_hint``: the longest server hint obeyed.
 
-    ``PollPolicy.fixed(0.5)`` polls about every half second. The defaults poll after about
-    1 s, 1.5 s, 2.25 s ... up to 30 s.
+    ``PollPolicy.fixed(2)`` polls every 2 to 2.4 s, or as much longer as the server asks.
+    The defaults poll after about 1 s, 1.5 s, 2.25 s ... up to 30 s, or as the server asks.
     """
 
     initial_interval: float = attrs.field(
@@ -73,15 +79,16 @@ class PollPolicy:
 
     @classmethod
     def fixed(cls, interval: float, *, jitter: float = 0.2) -> PollPolicy:
-        """Poll every ``interval`` seconds (still jittered, still obeying server hints)."""
+        """Poll every ``interval`` seconds at the least (jittered up to ``1 + jitter`` times
+        that), or after a longer server hint; a shorter hint does not undercut it."""
         interval = float(interval)
         return cls(
             initial_interval=interval,
             multiplier=1.0,
             max_interval=interval,
             jitter=jitter,
-            # A fixed interval shorter than the default floor is a deliberate choice.
-            min_interval=min(0.1, interval),
+            min_interval=interval,
+            max_hint=max(interval, 60.0),
         )
 
     def interval(self, attempt: int) -> float:
@@ -108,7 +115,11 @@ class PollPolicy:
             base = min(max(hint, self.min_interval), self.max_hint)
             return base * (1.0 + self.jitter * rand())
         base = self.interval(attempt)
-        return base * (1.0 + self.jitter * (2.0 * rand() - 1.0))
+        # Spread over [base * (1 - jitter), base * (1 + jitter)], the part below the floor
+        # cut off: uniform above it still, so waiters at the floor do not poll in lockstep.
+        low = max(base * (1.0 - self.jitter), self.min_interval)
+        high = max(base * (1.0 + self.jitter), low)
+        return low + (high - low) * rand()
 
 
 DEFAULT_POLL_POLICY: Final = PollPolicy()
