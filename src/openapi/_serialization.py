@@ -153,7 +153,7 @@ def decode_api_error(body: bytes) -> ApiErrorBody | None:
     """Parse an ``ApiError`` document, or return ``None`` when the body is not one."""
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: arrays 5,000 deep
         return None
     if not isinstance(data, dict):
         return None
