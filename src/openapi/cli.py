@@ -551,7 +551,8 @@ def _failure(error: SDKBaseError, settings: _Settings) -> _Failure:
             )
         if status == 403:
             return _Failure(f"the API key is not allowed to access {what} ({where})", ExitCode.AUTH)
-        return _Failure(_clean(error.message), ExitCode.API_ERROR)
+        # str(): with an ApiError body, ``message`` is the server's alone, without the advice.
+        return _Failure(_clean(str(error)), ExitCode.API_ERROR)
     if isinstance(error, ConnectionError):
         cause = error.__cause__
         reason = f"{type(cause).__name__}: {cause}" if cause is not None else error.message
