@@ -166,8 +166,12 @@ def _copy(exc: BaseException) -> BaseException:
 
 
 def _bare_key(exc: aiohttp.ClientConnectorError) -> ConnectionKey:
-    # The connection key's proxy credentials are a secret of their own.
-    return exc._conn_key._replace(proxy_auth=None)  # pyright: ignore[reportPrivateUsage]
+    # The connection key's proxy credentials are a secret of their own. The key is the
+    # exception's first argument (its public ``args``; the attribute is private).
+    key = exc.args[0] if exc.args else None
+    if isinstance(key, ConnectionKey):
+        return key._replace(proxy_auth=None, proxy_headers_hash=None)
+    return ConnectionKey(exc.host, exc.port, exc.ssl is not False, exc.ssl, None, None, None, None)
 
 
 def _os_copy(error: BaseException) -> OSError:
