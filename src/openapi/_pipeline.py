@@ -10,13 +10,11 @@ returns ``Err`` with one of ``openapi.models.errors``. ``asyncio.CancelledError`
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import logging
 import re
 import time
-from collections.abc import Callable, Mapping
-from datetime import UTC
-from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, cast
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeAlias, TypeVar, cast
 from urllib.parse import quote
 
 import aiohttp
@@ -33,6 +31,7 @@ from openapi._bodies import (
     read_capped,
     read_success,
 )
+from openapi._budget import CallBudget
 from openapi._deadlines import DeadlineKeeper
 from openapi._logging import logger
 from openapi._redirects import (
@@ -54,12 +53,13 @@ from openapi.models.errors import (
     UnexpectedClientError,
 )
 from openapi.types import Err, Ok, Result
-from openapi.utils.retries import RetryConfig, call_with_retries
+from openapi.utils.retries import RetryConfig, call_with_retries, parse_retry_after
 
 if TYPE_CHECKING:
     from openapi.utils.options import RequestOptions
 
-__all__ = ["ERROR_BODY_LIMIT", "SUCCESS_BODY_LIMIT", "Endpoint", "call"]
+# parse_retry_after is re-exported: the rule lives in openapi.utils.retries.
+__all__ = ["ERROR_BODY_LIMIT", "SUCCESS_BODY_LIMIT", "Endpoint", "call", "parse_retry_after"]
 
 ReqT = TypeVar("ReqT")
 RespT = TypeVar("RespT")
@@ -181,23 +181,6 @@ def _render_path(endpoint: Endpoint[Any, Any], request: Any) -> str | InvalidReq
 # --- match status and decode ------------------------------------------------------------------
 
 
-def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP-date)."""
-    if value is None:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    current = time.time() if now is None else now
-    return max(when.timestamp() - current, 0.0)
-
-
 def _is_json(content_type: str) -> bool:
     return content_type == "application/json" or content_type.endswith("+json")
 
@@ -220,11 +203,18 @@ class _Attempt(Generic[RespT]):
         self.retry_after = retry_after
 
 
-class _Call(Generic[ReqT, RespT]):
+Authorize: TypeAlias = Callable[
+    [], Awaitable[Result[str, InvalidRequestError | UnexpectedClientError]]
+]
+"""``SDKCore.authorization``: the ``Authorization`` value from the key callable, per attempt."""
+
+
+class _Call(CallBudget, Generic[ReqT, RespT]):
     """Everything one call needs, built once and reused by each attempt."""
 
     __slots__ = (
         "attempts",
+        "authorize",
         "deadlines",
         "endpoint",
         "headers",
@@ -245,6 +235,7 @@ class _Call(Generic[ReqT, RespT]):
         timeout: float,
         retries: RetryConfig,
         deadlines: DeadlineKeeper,
+        authorize: Authorize | None = None,
     ) -> None:
         self.endpoint = endpoint
         self.deadlines = deadlines
@@ -254,7 +245,10 @@ class _Call(Generic[ReqT, RespT]):
         self.headers = headers
         self.timeout = timeout
         self.retries = retries
+        self.authorize = authorize
+        """Set when the key is a callable: called once per attempt, inside its deadline."""
         self.started = time.monotonic()
+        self.start_budget(retries, self.started)
         self.attempts = 0
 
     def meta(self, response: aiohttp.ClientResponse, retry_after: float | None) -> HTTPMetadata:
@@ -274,8 +268,18 @@ class _Call(Generic[ReqT, RespT]):
         return f"{self.endpoint.method} {self.url}"
 
     async def send(self) -> _Attempt[RespT]:
-        """One HTTP exchange; the response is released when this returns, on every path."""
+        """One attempt: the key if it is a callable, then one HTTP exchange, all within the
+        attempt's deadline; the response is released when this returns, on every path."""
         self.attempts += 1
+        seconds = self.attempt_seconds(self.timeout)
+        if seconds <= 0:
+            return _Attempt(Err(self.spent(self.where(), self.attempts, "could not start")))
+        headers = self.headers
+        if self.authorize is not None:
+            keyed = await self.authorized(seconds)
+            if isinstance(keyed, _Attempt):
+                return keyed
+            headers, seconds = keyed
         debug = logger.isEnabledFor(logging.DEBUG)
         began = time.monotonic() if debug else 0.0
         outcome: _Attempt[RespT]
@@ -284,31 +288,23 @@ class _Call(Generic[ReqT, RespT]):
             # openapi._deadlines), not aiohttp's: besides a timer per request, aiohttp 3.14
             # enters its timer twice per request and so, when the deadline and a caller's
             # cancel() race, uncancels twice and turns the cancel into a TimeoutError.
-            with self.deadlines.deadline(self.timeout):
+            with self.deadlines.deadline(seconds):
                 async with self.session.request(
                     self.endpoint.method,
                     self.url,
-                    headers=self.headers,
+                    headers=headers,
                     timeout=_NO_TIMEOUT,
                     allow_redirects=False,  # followed by hand: see openapi._redirects
                 ) as response:
                     status: object = response.status
                     if response.status in REDIRECT_STATUSES:
-                        outcome = await self.follow(response, self.headers, 0)
+                        outcome = await self.follow(response, headers, 0)
                     else:
                         outcome = await self.receive(response)
         except asyncio.CancelledError:
             raise
         except TimeoutError:
-            outcome = _Attempt(
-                Err(
-                    RequestTimeoutError(
-                        f"{self.where()} got no response within {self.timeout} s "
-                        f"(attempt {self.attempts}); raise timeout= or check the server"
-                    )
-                ),
-                retryable=self.retries.retry_timeouts,
-            )
+            outcome = self.timed_out("got no response", "raise timeout= or check the server")
             status = "timeout"
         except Exception as exc:  # the transport's, mapped by openapi._transport_errors
             error, retryable = transport_error(exc, self.where(), self.attempts)
@@ -386,6 +382,45 @@ class _Call(Generic[ReqT, RespT]):
         meta = self.meta(response, None)
         return _Attempt(Err(_responses.redirect_refused(where, meta, shown(location), why)))
 
+    # --- the attempt's deadline and key (see send) ---------------------------------------------
+
+    async def authorized(self, seconds: float) -> tuple[Mapping[str, str], float] | _Attempt[RespT]:
+        """This attempt's headers with the key callable's current key, and the time left.
+
+        The callable runs inside the attempt's deadline: a slow or stuck key provider ends
+        the attempt like a slow server, and a key rotated meanwhile reaches the retry.
+        """
+        assert self.authorize is not None
+        began = time.monotonic()
+        try:
+            with self.deadlines.deadline(seconds):
+                authorization = await self.authorize()
+        except TimeoutError:
+            return self.timed_out("got no key from the api_key callable", "fix the key provider")
+        if isinstance(authorization, Err):
+            return _Attempt(authorization)
+        headers = dict(self.headers)
+        headers["Authorization"] = authorization.value
+        return headers, seconds - (time.monotonic() - began)
+
+    def timed_out(self, what: str, advice: str) -> _Attempt[RespT]:
+        """The outcome of an attempt that reached its deadline while it ``what``."""
+        if self.cut:  # the budget ran out: see CallBudget.spent
+            return _Attempt(Err(self.spent(self.where(), self.attempts, what)))
+        error = RequestTimeoutError(
+            f"{self.where()} {what} within {self.timeout:g} s (attempt {self.attempts}); {advice}"
+        )
+        return _Attempt(Err(error), retryable=self.retries.retry_timeouts)
+
+    def retrying(self, outcome: _Attempt[RespT], wait: float) -> None:
+        """``call_with_retries`` is about to retry after ``outcome``: keep its error."""
+        if isinstance(outcome.result, Err):
+            self.previous = outcome.result.error
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("retrying in %.2f s after: %s", wait, self.previous)
+
+    # --- match status and decode -------------------------------------------------------------
+
     def decode(
         self, response: aiohttp.ClientResponse, raw: bytes, is_json: bool
     ) -> _Attempt[RespT]:
@@ -424,11 +459,6 @@ class _Call(Generic[ReqT, RespT]):
         return _Attempt(Err(failure), retryable=retryable, retry_after=retry_after)
 
 
-def _log_retry(outcome: _Attempt[Any], wait: float) -> None:
-    if logger.isEnabledFor(logging.DEBUG):
-        logger.debug("retrying in %.2f s after: %s", wait, outcome.result.error)
-
-
 async def call(
     core: SDKCore,
     endpoint: Endpoint[ReqT, RespT],
@@ -445,15 +475,17 @@ async def call(
             return base
         headers = dict(core.request_headers)
         extra = options.headers if options is not None else None
+        authorize: Authorize | None = None
         # Only a caller's own Authorization header may stand in for the key.
         if not extra or not any(name.lower() == "authorization" for name in extra):
             bearer = core.fixed_authorization()
-            if bearer is None:
-                authorization = await core.authorization()
-                if isinstance(authorization, Err):
-                    return authorization
-                bearer = authorization.value
-            headers["Authorization"] = bearer
+            if bearer is not None:
+                headers["Authorization"] = bearer
+            else:  # a key callable, called per attempt (see _Call.send), or no key at all
+                missing = core.missing_key()
+                if missing is not None:
+                    return Err(missing)
+                authorize = core.authorization
         if extra:
             headers.update(extra)  # last, so a caller's header wins
         session = core.session()
@@ -467,6 +499,7 @@ async def call(
             core.timeout(options.timeout if options else None),
             (options.retries if options else None) or core.config.retry_config,
             core.deadlines,
+            authorize,
         )
         outcome = await pending.send()
         if outcome.retryable and pending.retries.strategy != "none":
@@ -474,8 +507,8 @@ async def call(
                 pending.send,
                 pending.retries,
                 first=outcome,
-                started=pending.started,
-                on_retry=_log_retry,
+                deadline=pending.deadline,
+                on_retry=pending.retrying,
             )
         if core.closed:  # aclose() ran during the call: say so, not what it broke
             return core.closed_under(outcome.result)

@@ -174,7 +174,7 @@ def _seconds(*, allow_zero: bool) -> Callable[[str], float]:
             raise argparse.ArgumentTypeError(
                 f"expected a number of seconds, got {text!r}"
             ) from None
-        if math.isnan(value) or value < 0 or (value == 0 and not allow_zero):
+        if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
             bound = ">= 0" if allow_zero else "> 0"
             raise argparse.ArgumentTypeError(f"expected seconds {bound}, got {text!r}")
         return value

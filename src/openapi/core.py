@@ -36,7 +36,7 @@ from openapi.models.errors import (
     UnexpectedClientError,
 )
 from openapi.types import Err, Ok, Result
-from openapi.utils._fields import positive_seconds, to_float
+from openapi.utils._fields import POSITIVE_COUNT, POSITIVE_SECONDS, to_float
 from openapi.utils.retries import RetryConfig
 
 __all__ = ["ApiKey", "AsyncClosing", "SDKConfig", "SDKCore"]
@@ -63,15 +63,21 @@ class SDKConfig:
     server_url: str | None
     retry_config: RetryConfig = attrs.field(factory=RetryConfig)
     timeout: float = attrs.field(
-        default=DEFAULT_TIMEOUT, converter=to_float, validator=positive_seconds
+        default=DEFAULT_TIMEOUT, converter=to_float, validator=POSITIVE_SECONDS
     )
     headers: Mapping[str, str] = attrs.field(factory=dict[str, str])
     allow_insecure_http: bool = False
     verify_ssl: bool | ssl.SSLContext = True
-    connection_limit: int = 100
+    connection_limit: int = attrs.field(default=100, validator=POSITIVE_COUNT)
 
 
 _T = TypeVar("_T")
+
+
+def _no_key_error() -> InvalidRequestError:
+    return InvalidRequestError(
+        f"no API key: pass api_key= to SDK/SDKCore or set the {API_KEY_ENV} environment variable"
+    )
 
 
 class _Secret(Generic[_T]):
@@ -167,14 +173,17 @@ class AsyncClosing:
 class SDKCore(AsyncClosing):
     """Configuration, transport (one shared ``aiohttp.ClientSession``) and auth.
 
-    - ``api_key``: a string, or a sync/async callable returning one (called per request, so
-      keys can rotate). Defaults to ``$OPENAPI_API_KEY``.
+    - ``api_key``: a string, or a sync/async callable returning one (called once per
+      attempt, inside the attempt's deadline, so keys can rotate; a sync one runs on the
+      event loop and must be quick). Defaults to ``$OPENAPI_API_KEY``.
     - ``server_url``: the API's base URL. Defaults to ``$OPENAPI_SERVER_URL``.
     - ``session``: an ``aiohttp.ClientSession`` of yours, used as is and never closed by the
       SDK. Without one, the core creates its own on first use, inside the running loop, and
       closes it in ``aclose()`` / ``async with``.
-    - ``retry_config``, ``timeout`` (seconds per attempt), ``headers``: defaults for every call;
-      ``RequestOptions`` overrides them per call.
+    - ``retry_config``, ``timeout`` (seconds per attempt, a positive finite number; the retry
+      budget may cut it), ``headers``: defaults for every call; ``RequestOptions`` overrides
+      them per call. ``connection_limit``: size of the SDK-owned pool, a positive int.
+      A setting that is not a positive finite number raises ``ValueError`` naming it.
     - ``allow_insecure_http``: permit ``http://`` to a non-loopback host (off: the key would
       travel in clear text). ``verify_ssl``: ``False`` turns TLS verification off (don't), or
       pass an ``ssl.SSLContext``.
@@ -260,15 +269,19 @@ class SDKCore(AsyncClosing):
         bearer = self._bearer
         return None if bearer is None else bearer.reveal()
 
+    def missing_key(self) -> InvalidRequestError | None:
+        """Why no request can carry a key (none configured), or ``None``: checked before a
+        call sends anything, without calling a key callable."""
+        return _no_key_error() if self._api_key is None else None
+
     async def authorization(self) -> Result[str, InvalidRequestError | UnexpectedClientError]:
-        """The ``Authorization`` header value for the next request."""
+        """The ``Authorization`` header value for the next request.
+
+        A key callable is called on each call, once per attempt (so a key rotated between
+        two attempts reaches the retry); the pipeline runs it inside the attempt's deadline.
+        """
         if self._api_key is None:
-            return Err(
-                InvalidRequestError(
-                    "no API key: pass api_key= to SDK/SDKCore or set the "
-                    f"{API_KEY_ENV} environment variable"
-                )
-            )
+            return Err(_no_key_error())
         key = cast(object, self._api_key.reveal())  # checked below: callables may lie
         if callable(key):
             try:

@@ -113,7 +113,8 @@ class HTTPMetadata:
     """What the HTTP exchange behind a result looked like.
 
     ``retry_after`` is the server's suggested poll interval in seconds (its ``Retry-After``
-    header on a successful response), or ``None`` when it sent none.
+    header on a successful response), or ``None`` when it sent none or no positive delay
+    (``0``, a past date, garbage: see ``openapi.utils.retries.parse_retry_after``).
     """
 
     status_code: int

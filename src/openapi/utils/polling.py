@@ -3,11 +3,13 @@
 Two sources decide the interval, in this order:
 
 1. The server's hint: ``Retry-After`` on an unfinished operation
-   (``GetOperationResponse.http_meta.retry_after``). It is obeyed, clamped to
-   ``[min_interval, max_hint]`` so that neither ``Retry-After: 0`` (a busy loop) nor
-   ``Retry-After: 86400`` (a stalled wait) is taken literally, and stretched by up to
-   ``jitter`` so a thousand waiters told the same thing do not poll in lockstep. It is never
-   shortened: the client does not poll sooner than the server asked.
+   (``GetOperationResponse.http_meta.retry_after``), read by the SDK's one Retry-After rule:
+   ``0``, a date in the past or anything unparseable is no hint at all (rule 2 applies).
+   A hint is obeyed, clamped to ``[min_interval, max_hint]`` so that neither a date a few
+   milliseconds ahead (a busy loop) nor ``Retry-After: 86400`` (a stalled wait) is taken
+   literally, and stretched by up to ``jitter`` so a thousand waiters told the same thing do
+   not poll in lockstep. It is never shortened: the client does not poll sooner than the
+   server asked.
 2. Otherwise jittered exponential backoff: ``initial_interval * multiplier ** n`` seconds
    before poll ``n + 1``, capped at ``max_interval``, then spread by ``±jitter`` (a
    fraction of the interval).
@@ -28,13 +30,7 @@ from typing import Final
 
 import attrs
 
-from openapi.utils._fields import (
-    at_least_one,
-    fraction,
-    non_negative,
-    positive_seconds,
-    to_float,
-)
+from openapi.utils._fields import FACTOR, FRACTION, POSITIVE_SECONDS, to_float
 
 __all__ = ["DEFAULT_POLL_POLICY", "PollPolicy"]
 
@@ -49,21 +45,25 @@ class PollPolicy:
     - ``jitter``: fraction in ``[0, 1)``; a computed interval is multiplied by a random
       factor in ``[1 - jitter, 1 + jitter]``, a server hint by one in ``[1, 1 + jitter]``.
     - ``min_interval``: the shortest sleep between polls, whatever the hint or jitter
-      (``Retry-After: 0`` becomes this).
+      (a shorter hint becomes this).
     - ``max_hint``: the longest server hint obeyed.
+
+    Every field is a finite number; all but ``jitter`` must be ``> 0`` (``multiplier``
+    ``>= 1``), so no setting makes a wait poll without pause. Anything else is a
+    ``ValueError``.
 
     ``PollPolicy.fixed(2)`` polls every 2 to 2.4 s, or as much longer as the server asks.
     The defaults poll after about 1 s, 1.5 s, 2.25 s ... up to 30 s, or as the server asks.
     """
 
     initial_interval: float = attrs.field(
-        default=1.0, converter=to_float, validator=positive_seconds
+        default=1.0, converter=to_float, validator=POSITIVE_SECONDS
     )
-    multiplier: float = attrs.field(default=1.5, converter=to_float, validator=at_least_one)
-    max_interval: float = attrs.field(default=30.0, converter=to_float, validator=positive_seconds)
-    jitter: float = attrs.field(default=0.2, converter=to_float, validator=fraction)
-    min_interval: float = attrs.field(default=0.1, converter=to_float, validator=non_negative)
-    max_hint: float = attrs.field(default=60.0, converter=to_float, validator=non_negative)
+    multiplier: float = attrs.field(default=1.5, converter=to_float, validator=FACTOR)
+    max_interval: float = attrs.field(default=30.0, converter=to_float, validator=POSITIVE_SECONDS)
+    jitter: float = attrs.field(default=0.2, converter=to_float, validator=FRACTION)
+    min_interval: float = attrs.field(default=0.1, converter=to_float, validator=POSITIVE_SECONDS)
+    max_hint: float = attrs.field(default=60.0, converter=to_float, validator=POSITIVE_SECONDS)
 
     def __attrs_post_init__(self) -> None:
         if self.max_interval < self.initial_interval:
@@ -81,14 +81,14 @@ class PollPolicy:
     def fixed(cls, interval: float, *, jitter: float = 0.2) -> PollPolicy:
         """Poll every ``interval`` seconds at the least (jittered up to ``1 + jitter`` times
         that), or after a longer server hint; a shorter hint does not undercut it."""
-        interval = float(interval)
+        seconds = to_float(interval)  # not a number: the field's validator says so
         return cls(
-            initial_interval=interval,
+            initial_interval=seconds,
             multiplier=1.0,
-            max_interval=interval,
+            max_interval=seconds,
             jitter=jitter,
-            min_interval=interval,
-            max_hint=max(interval, 60.0),
+            min_interval=seconds,
+            max_hint=max(seconds, 60.0) if isinstance(seconds, float) else 60.0,
         )
 
     def interval(self, attempt: int) -> float:
