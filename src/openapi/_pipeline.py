@@ -23,6 +23,7 @@ import aiohttp
 import attrs
 import yarl
 
+from openapi._advice import status_advice as _advice
 from openapi._deadlines import DeadlineKeeper
 from openapi._logging import logger
 from openapi._serialization import decode_api_error, decode_operation, describe
@@ -210,24 +211,6 @@ def _preview(body: str) -> str:
     if len(body) > _MESSAGE_BODY_PREVIEW:
         return body[:_MESSAGE_BODY_PREVIEW] + "..."
     return body
-
-
-_STATUS_ADVICE: Final[Mapping[int, str]] = {
-    400: "the request was refused as malformed",
-    401: "check the API key (api_key= or $OPENAPI_API_KEY)",
-    403: "the API key is not allowed to do this",
-    404: "check the operation id and the server_url",
-    408: "the server timed out waiting for the request; retry later",
-    429: "rate limited: slow down or allow more retries (RetryConfig)",
-}
-
-
-def _advice(status: int) -> str:
-    if status in _STATUS_ADVICE:
-        return _STATUS_ADVICE[status]
-    if status >= 500:
-        return "the server failed; retry later, or allow more retries (RetryConfig)"
-    return "the API does not document this response"
 
 
 class _Attempt(Generic[RespT]):
