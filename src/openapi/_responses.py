@@ -7,9 +7,9 @@ says what happened and what to do. ``where`` is ``"GET http://..."``.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Final, TypeVar
 
+from openapi._advice import status_advice
 from openapi._bodies import ERROR_BODY_LIMIT, SUCCESS_BODY_LIMIT
 from openapi._serialization import ApiErrorBody, decode_api_error, describe
 from openapi._transport_errors import detached
@@ -29,23 +29,10 @@ __all__ = [
 
 _MESSAGE_BODY_PREVIEW: Final = 200
 
-_STATUS_ADVICE: Final[Mapping[int, str]] = {
-    400: "the request was refused as malformed",
-    401: "check the API key (api_key= or $OPENAPI_API_KEY)",
-    403: "the API key is not allowed to do this",
-    404: "check the operation id and the server_url",
-    408: "the server timed out waiting for the request; retry later",
-    429: "rate limited: slow down or allow more retries (RetryConfig)",
-}
-
 
 def advice(status: int) -> str:
-    """What to do about an error status, in a few words."""
-    if status in _STATUS_ADVICE:
-        return _STATUS_ADVICE[status]
-    if status >= 500:
-        return "the server failed; retry later, or allow more retries (RetryConfig)"
-    return "the API does not document this response"
+    """What to do about an error status, in a few words (one source: ``openapi._advice``)."""
+    return status_advice(status)
 
 
 def preview(body: str) -> str:

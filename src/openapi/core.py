@@ -27,6 +27,16 @@ import attrs
 import yarl
 
 from openapi import _owned_session
+from openapi._advice import API_KEY_ENV as API_KEY_ENV
+from openapi._advice import (
+    PYTHON,
+    Spelling,
+    bad_server_url,
+    insecure_http,
+    missing_api_key,
+    missing_server_url,
+)
+from openapi._advice import SERVER_URL_ENV as SERVER_URL_ENV
 from openapi._deadlines import DeadlineKeeper
 from openapi._version import __version__
 from openapi.models.errors import (
@@ -44,8 +54,6 @@ __all__ = ["ApiKey", "AsyncClosing", "SDKConfig", "SDKCore"]
 ApiKey: TypeAlias = str | Callable[[], str] | Callable[[], Awaitable[str]]
 """An API key, or a (sync or async) callable returning the current one, called per request."""
 
-API_KEY_ENV: Final = "OPENAPI_API_KEY"
-SERVER_URL_ENV: Final = "OPENAPI_SERVER_URL"
 DEFAULT_TIMEOUT: Final = 30.0
 USER_AGENT: Final = f"openapi-python/{__version__}"
 UNCLOSED_MESSAGE: Final = (
@@ -75,9 +83,7 @@ _T = TypeVar("_T")
 
 
 def _no_key_error() -> InvalidRequestError:
-    return InvalidRequestError(
-        f"no API key: pass api_key= to SDK/SDKCore or set the {API_KEY_ENV} environment variable"
-    )
+    return InvalidRequestError(missing_api_key())
 
 
 class _Secret(Generic[_T]):
@@ -110,41 +116,27 @@ _USERINFO: Final = re.compile(r"//[^/?#]*@")
 
 
 def parse_server_url(
-    url: str | None, *, allow_insecure_http: bool
+    url: str | None, *, allow_insecure_http: bool, spelling: Spelling = PYTHON
 ) -> Result[str, InvalidRequestError]:
-    """Check a server URL and return it without a trailing slash, ready to prefix paths."""
+    """Check a server URL and return it without a trailing slash, ready to prefix paths.
+
+    ``spelling`` names the settings in the messages (the ``openapi`` command has its own).
+    """
     if not url:
-        return Err(
-            InvalidRequestError(
-                "no server URL: pass server_url= to SDK/SDKCore or set the "
-                f"{SERVER_URL_ENV} environment variable"
-            )
-        )
+        return Err(InvalidRequestError(missing_server_url(spelling)))
     shown = _USERINFO.sub("//***@", url)  # a password in the URL must not reach a message
     try:
         parsed = yarl.URL(url)
     except (ValueError, TypeError):
-        return Err(InvalidRequestError(f"server_url {shown!r} is not a valid URL"))
+        return Err(InvalidRequestError(bad_server_url(shown, "is not a valid URL", spelling)))
     if parsed.scheme not in ("http", "https") or not parsed.host:
-        return Err(
-            InvalidRequestError(
-                f"server_url {shown!r} must be an absolute http(s) URL such as "
-                "'https://ops.example.com'"
-            )
-        )
+        problem = "must be an absolute http(s) URL such as 'https://ops.example.com'"
+        return Err(InvalidRequestError(bad_server_url(shown, problem, spelling)))
     if parsed.query_string or parsed.fragment or parsed.user:
-        return Err(
-            InvalidRequestError(
-                f"server_url {shown!r} must not carry a query, fragment or credentials"
-            )
-        )
+        problem = "must not carry a query, fragment or credentials"
+        return Err(InvalidRequestError(bad_server_url(shown, problem, spelling)))
     if parsed.scheme == "http" and not allow_insecure_http and not _is_loopback(parsed.host):
-        return Err(
-            InvalidRequestError(
-                f"refusing to send the API key in clear text to {parsed.host!r} over http://: "
-                "use https://, or pass allow_insecure_http=True if you really mean it"
-            )
-        )
+        return Err(InvalidRequestError(insecure_http(parsed.host, spelling)))
     return Ok(str(parsed).rstrip("/"))
 
 
