@@ -17,14 +17,15 @@ from openapi.cli.exit_codes import ExitCode, Failure, for_outcome
 from openapi.cli.progress import Progress, isatty
 from openapi.cli.render import clean
 from openapi.funcs.operations_cancel_operation import operations_cancel_operation
-from openapi.funcs.operations_wait import WaitError, operations_wait
+from openapi.funcs.operations_wait import DEFAULT_CANCEL_GRACE, WaitError, operations_wait
 from openapi.models.components import Operation
 from openapi.models.errors import WaitTimeoutError
 from openapi.types import Err, Ok, Result
 
 __all__ = ["CANCEL_GRACE", "wait"]
 
-CANCEL_GRACE: Final = 10.0
+CANCEL_GRACE: Final = DEFAULT_CANCEL_GRACE
+"""How long ``--cancel-on-interrupt`` waits for the cancel: the SDK's own grace."""
 """Seconds a cancel sent after Ctrl-C may take before the command gives up on it."""
 
 
