@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
 import openapi
@@ -36,29 +36,23 @@ def secret_values(environ: Mapping[str, str] | None = None) -> list[str]:
     return sorted(values, key=len, reverse=True)
 
 
-class ChildEnv(Mapping[str, str]):
-    """An environment for a child process; its ``repr`` lists names, never values."""
-
-    def __init__(self, variables: Mapping[str, str]) -> None:
-        self._variables = dict(variables)
-
-    def __getitem__(self, name: str) -> str:
-        return self._variables[name]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._variables)
-
-    def __len__(self) -> int:
-        return len(self._variables)
+class ChildEnv(dict[str, str]):
+    """An environment for a child process (a plain dict to use); its ``repr``, which pytest
+    shows for locals and arguments, lists the names, never the values."""
 
     def __repr__(self) -> str:
         return f"ChildEnv({len(self)} variables, values hidden: {', '.join(sorted(self))})"
 
 
-def child_env(**extra: str) -> ChildEnv:
-    """This process's environment without secret-looking variables, ``src`` importable,
-    plus ``extra`` (a test's own variables, secret-looking or not: they are its fakes)."""
-    variables = {name: value for name, value in os.environ.items() if not looks_secret(name)}
+def child_env(*, drop_prefix: str | None = None, **extra: str) -> ChildEnv:
+    """This process's environment without secret-looking variables (nor, if given, those
+    named ``drop_prefix...``), ``src`` importable, plus ``extra``: a test's own variables,
+    secret-looking or not (they are its fakes)."""
+    variables = {
+        name: value
+        for name, value in os.environ.items()
+        if not looks_secret(name) and not (drop_prefix and name.startswith(drop_prefix))
+    }
     path = variables.get("PYTHONPATH")
     variables["PYTHONPATH"] = SRC if not path else SRC + os.pathsep + path
     variables.update(extra)

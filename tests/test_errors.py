@@ -84,7 +84,10 @@ async def test_401_says_to_check_the_key(server: ScriptedServer, core: SDKCore) 
     assert type(error) is SDKDefaultError
     assert error.status_code == 401
     assert error.request_id == "req_1"
-    assert "OPENAPI_API_KEY" in error.message
+    # The body is an ApiError document: its fields are the error's, the advice is in str().
+    assert (error.code, error.message, error.details) == ("unauthorized", "bad key", None)
+    assert "OPENAPI_API_KEY" in str(error)
+    assert "bad key" in str(error)
     assert len(server.requests) == 1  # 401 is not retried
 
 
@@ -186,11 +189,13 @@ async def test_unexpected_client_error_keeps_its_cause(server: ScriptedServer) -
     assert server.requests == []
 
 
-async def test_too_many_redirects_is_unexpected(server: ScriptedServer, core: SDKCore) -> None:
+async def test_a_redirect_loop_is_default_error(server: ScriptedServer, core: SDKCore) -> None:
     async def loop(request: web.Request) -> web.StreamResponse:
         raise web.HTTPFound(str(request.url))
 
     server.then(loop)
     error = await get(core)
-    assert type(error) is UnexpectedClientError
-    assert isinstance(error.__cause__, aiohttp.TooManyRedirects)
+    assert type(error) is SDKDefaultError
+    assert error.status_code == 302
+    assert "more than 10 redirects" in str(error)
+    assert len(server.requests) == 11  # the first request and 10 redirects followed

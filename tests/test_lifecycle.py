@@ -1,6 +1,6 @@
 """Lifecycle: cancellation propagates, nothing leaks, and a closed SDK says so.
 
-A core that is never closed: ``tests/test_unclosed_core.py``.
+A core that is never closed: ``tests/lifecycle/test_unclosed_core.py``.
 """
 
 from __future__ import annotations

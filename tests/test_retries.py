@@ -197,7 +197,7 @@ async def test_custom_status_codes_with_ranges(server: ScriptedServer, core: SDK
 
 
 def test_backoff_strategy_validates_in_seconds() -> None:
-    with pytest.raises(ValueError, match="seconds"):
+    with pytest.raises(ValueError, match="'initial_interval' must be > 0"):
         BackoffStrategy(initial_interval=0)
     assert RetryConfig().backoff == BackoffStrategy(0.5, 10, 2, 60)
     assert RetryConfig().status_codes == {408, 429, 500, 502, 503, 504}

@@ -39,6 +39,9 @@ if TYPE_CHECKING:
         OperationFailedError as OperationFailedError,
     )
     from openapi.models.errors import (
+        OperationNotDoneError as OperationNotDoneError,
+    )
+    from openapi.models.errors import (
         RequestTimeoutError as RequestTimeoutError,
     )
     from openapi.models.errors import (
@@ -113,6 +116,7 @@ _EXPORTS: dict[str, str] = {
             "UnexpectedClientError",
             "WaitTimeoutError",
             "OperationFailedError",
+            "OperationNotDoneError",
         )
     },
 }

@@ -10,51 +10,61 @@ returns ``Err`` with one of ``openapi.models.errors``. ``asyncio.CancelledError`
 from __future__ import annotations
 
 import asyncio
-import email.utils
 import logging
 import re
 import time
-from collections.abc import Callable, Mapping
-from datetime import UTC
-from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, cast
+from collections.abc import Awaitable, Callable, Mapping
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeAlias, TypeVar, cast
 from urllib.parse import quote
 
 import aiohttp
 import attrs
 import yarl
 
+from openapi import _responses
+from openapi._bodies import (
+    ERROR_BODY_LIMIT,
+    SUCCESS_BODY_LIMIT,
+    BodyTooLarge,
+    content_type,
+    fits_whole,
+    read_capped,
+    read_success,
+)
+from openapi._budget import CallBudget
 from openapi._deadlines import DeadlineKeeper
 from openapi._logging import logger
-from openapi._serialization import decode_api_error, decode_operation, describe
+from openapi._redirects import (
+    CREDENTIAL_HEADERS,
+    MAX_REDIRECTS,
+    REDIRECT_STATUSES,
+    redirect_target,
+    shown,
+    without_credentials,
+)
+from openapi._serialization import decode_operation
+from openapi._transport_errors import detached, transport_error
 from openapi.core import SDKCore
 from openapi.models.components import HTTPMetadata, Operation
 from openapi.models.errors import (
-    ApiError,
     CallError,
-    ConnectionError,
     InvalidRequestError,
     RequestTimeoutError,
-    ResponseValidationError,
-    SDKDefaultError,
     UnexpectedClientError,
 )
 from openapi.types import Err, Ok, Result
-from openapi.utils.retries import RetryConfig, call_with_retries
+from openapi.utils.retries import RetryConfig, call_with_retries, parse_retry_after
 
 if TYPE_CHECKING:
     from openapi.utils.options import RequestOptions
 
-__all__ = ["Endpoint", "call"]
+# parse_retry_after is re-exported: the rule lives in openapi.utils.retries.
+__all__ = ["ERROR_BODY_LIMIT", "SUCCESS_BODY_LIMIT", "Endpoint", "call", "parse_retry_after"]
 
 ReqT = TypeVar("ReqT")
 RespT = TypeVar("RespT")
 
 MAX_PATH_PARAM_LENGTH: Final = 256
-ERROR_BODY_LIMIT: Final = 16 * 1024
-"""Bytes of an error response kept (and read: the rest is never buffered)."""
-SUCCESS_BODY_LIMIT: Final = 16 * 1024 * 1024
-"""Largest 2XX JSON body read; a larger one is refused, not buffered."""
-_MESSAGE_BODY_PREVIEW: Final = 200
 _NO_TIMEOUT: Final = aiohttp.ClientTimeout(total=None)
 """aiohttp's own timers are off; the core's deadlines bound each attempt (see ``send``)."""
 _PLAIN = re.compile(r"[A-Za-z0-9_~-][A-Za-z0-9._~-]*")
@@ -171,63 +181,8 @@ def _render_path(endpoint: Endpoint[Any, Any], request: Any) -> str | InvalidReq
 # --- match status and decode ------------------------------------------------------------------
 
 
-def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
-    """Seconds to wait from a ``Retry-After`` header (delta-seconds or HTTP-date)."""
-    if value is None:
-        return None
-    value = value.strip()
-    if value.isdigit():
-        return float(value)
-    try:
-        when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=UTC)
-    current = time.time() if now is None else now
-    return max(when.timestamp() - current, 0.0)
-
-
 def _is_json(content_type: str) -> bool:
     return content_type == "application/json" or content_type.endswith("+json")
-
-
-async def _read_capped(response: aiohttp.ClientResponse, limit: int) -> bytes:
-    """Read at most ``limit`` bytes: a huge error page is never held in memory."""
-    chunks: list[bytes] = []
-    size = 0
-    while size < limit:
-        chunk = await response.content.read(limit - size)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        size += len(chunk)
-    return b"".join(chunks)
-
-
-def _preview(body: str) -> str:
-    body = " ".join(body.split())
-    if len(body) > _MESSAGE_BODY_PREVIEW:
-        return body[:_MESSAGE_BODY_PREVIEW] + "..."
-    return body
-
-
-_STATUS_ADVICE: Final[Mapping[int, str]] = {
-    400: "the request was refused as malformed",
-    401: "check the API key (api_key= or $OPENAPI_API_KEY)",
-    403: "the API key is not allowed to do this",
-    404: "check the operation id and the server_url",
-    408: "the server timed out waiting for the request; retry later",
-    429: "rate limited: slow down or allow more retries (RetryConfig)",
-}
-
-
-def _advice(status: int) -> str:
-    if status in _STATUS_ADVICE:
-        return _STATUS_ADVICE[status]
-    if status >= 500:
-        return "the server failed; retry later, or allow more retries (RetryConfig)"
-    return "the API does not document this response"
 
 
 class _Attempt(Generic[RespT]):
@@ -248,11 +203,18 @@ class _Attempt(Generic[RespT]):
         self.retry_after = retry_after
 
 
-class _Call(Generic[ReqT, RespT]):
+Authorize: TypeAlias = Callable[
+    [], Awaitable[Result[str, InvalidRequestError | UnexpectedClientError]]
+]
+"""``SDKCore.authorization``: the ``Authorization`` value from the key callable, per attempt."""
+
+
+class _Call(CallBudget, Generic[ReqT, RespT]):
     """Everything one call needs, built once and reused by each attempt."""
 
     __slots__ = (
         "attempts",
+        "authorize",
         "deadlines",
         "endpoint",
         "headers",
@@ -273,6 +235,7 @@ class _Call(Generic[ReqT, RespT]):
         timeout: float,
         retries: RetryConfig,
         deadlines: DeadlineKeeper,
+        authorize: Authorize | None = None,
     ) -> None:
         self.endpoint = endpoint
         self.deadlines = deadlines
@@ -282,7 +245,10 @@ class _Call(Generic[ReqT, RespT]):
         self.headers = headers
         self.timeout = timeout
         self.retries = retries
+        self.authorize = authorize
+        """Set when the key is a callable: called once per attempt, inside its deadline."""
         self.started = time.monotonic()
+        self.start_budget(retries, self.started)
         self.attempts = 0
 
     def meta(self, response: aiohttp.ClientResponse, retry_after: float | None) -> HTTPMetadata:
@@ -291,7 +257,7 @@ class _Call(Generic[ReqT, RespT]):
             status_code=response.status,
             headers=headers,
             # Without a redirect the response's URL is the one sent: skip re-serialising it.
-            url=self.url_text if not response.history else str(response.url),
+            url=self.url_text if response.url is self.url else str(response.url),
             request_id=headers.get("X-Request-Id"),
             attempts=self.attempts,
             retry_after=retry_after,
@@ -302,8 +268,18 @@ class _Call(Generic[ReqT, RespT]):
         return f"{self.endpoint.method} {self.url}"
 
     async def send(self) -> _Attempt[RespT]:
-        """One HTTP exchange; the response is released when this returns, on every path."""
+        """One attempt: the key if it is a callable, then one HTTP exchange, all within the
+        attempt's deadline; the response is released when this returns, on every path."""
         self.attempts += 1
+        seconds = self.attempt_seconds(self.timeout)
+        if seconds <= 0:
+            return _Attempt(Err(self.spent(self.where(), self.attempts, "could not start")))
+        headers = self.headers
+        if self.authorize is not None:
+            keyed = await self.authorized(seconds)
+            if isinstance(keyed, _Attempt):
+                return keyed
+            headers, seconds = keyed
         debug = logger.isEnabledFor(logging.DEBUG)
         began = time.monotonic() if debug else 0.0
         outcome: _Attempt[RespT]
@@ -312,57 +288,28 @@ class _Call(Generic[ReqT, RespT]):
             # openapi._deadlines), not aiohttp's: besides a timer per request, aiohttp 3.14
             # enters its timer twice per request and so, when the deadline and a caller's
             # cancel() race, uncancels twice and turns the cancel into a TimeoutError.
-            with self.deadlines.deadline(self.timeout):
+            with self.deadlines.deadline(seconds):
                 async with self.session.request(
-                    self.endpoint.method, self.url, headers=self.headers, timeout=_NO_TIMEOUT
+                    self.endpoint.method,
+                    self.url,
+                    headers=headers,
+                    timeout=_NO_TIMEOUT,
+                    allow_redirects=False,  # followed by hand: see openapi._redirects
                 ) as response:
                     status: object = response.status
-                    is_json = _is_json(response.content_type)
-                    if 200 <= response.status < 300 and is_json:
-                        length = response.content_length
-                        if length is not None and length <= SUCCESS_BODY_LIMIT:
-                            raw = await response.read()  # whole: it is all needed to check it
-                        else:  # chunked, or announced too large: read up to the limit + 1
-                            raw = await _read_capped(response, SUCCESS_BODY_LIMIT + 1)
+                    if response.status in REDIRECT_STATUSES:
+                        outcome = await self.follow(response, headers, 0)
                     else:
-                        raw = await _read_capped(response, ERROR_BODY_LIMIT)
-                    outcome = self.decode(response, raw, is_json)
+                        outcome = await self.receive(response)
         except asyncio.CancelledError:
             raise
         except TimeoutError:
-            outcome = _Attempt(
-                Err(
-                    RequestTimeoutError(
-                        f"{self.where()} got no response within {self.timeout} s "
-                        f"(attempt {self.attempts}); raise timeout= or check the server"
-                    )
-                ),
-                retryable=self.retries.retry_timeouts,
-            )
+            outcome = self.timed_out("got no response", "raise timeout= or check the server")
             status = "timeout"
-        except aiohttp.ClientConnectorCertificateError as exc:
-            # Permanent: retrying cannot make the certificate valid.
-            error = ConnectionError(
-                f"{self.where()} failed: the server's TLS certificate is not trusted ({exc}); "
-                "fix the certificate, or pass verify_ssl= an ssl.SSLContext that trusts it"
-            )
-            error.__cause__ = exc
-            outcome = _Attempt(Err(error))
-            status = "certificate error"
-        except (aiohttp.ClientConnectionError, aiohttp.ClientPayloadError) as exc:
-            error = ConnectionError(
-                f"{self.where()} failed: {type(exc).__name__}: {exc} "
-                f"(attempt {self.attempts}); check server_url and the network"
-            )
-            error.__cause__ = exc
-            outcome = _Attempt(Err(error), retryable=self.retries.retry_connection_errors)
-            status = type(exc).__name__
-        except Exception as exc:
-            unexpected = UnexpectedClientError(
-                f"{self.where()} failed unexpectedly: {type(exc).__name__}: {exc}"
-            )
-            unexpected.__cause__ = exc
-            outcome = _Attempt(Err(unexpected))
+        except Exception as exc:  # the transport's, mapped by openapi._transport_errors
+            error, retryable = transport_error(exc, self.where(), self.attempts)
+            retryable = retryable and self.retries.retry_connection_errors
+            outcome = _Attempt(Err(error), retryable=retryable)
             status = type(exc).__name__
         if debug:
             logger.debug(
@@ -374,90 +321,142 @@ class _Call(Generic[ReqT, RespT]):
             )
         return outcome
 
+    async def receive(self, response: aiohttp.ClientResponse) -> _Attempt[RespT]:
+        """Read the body within its cap (see ``openapi._bodies``) and decode it."""
+        is_json = _is_json(content_type(response))
+        try:
+            if 200 <= response.status < 300 and is_json:
+                # Whole when it may be (the usual case: one read, no copies), else in chunks.
+                raw = (
+                    await response.read() if fits_whole(response) else await read_success(response)
+                )
+            else:
+                raw = await read_capped(response)
+        except BodyTooLarge as exc:
+            meta = self.meta(response, None)
+            return _Attempt(Err(_responses.body_too_large(self.where(), meta, exc.preview)))
+        try:
+            return self.decode(response, raw, is_json)
+        except Exception as exc:  # RecursionError, or whatever else a hostile body finds
+            meta = self.meta(response, None)
+            return _Attempt(Err(_responses.undecodable(self.where(), meta, raw, exc)))
+
+    async def follow(
+        self, response: aiohttp.ClientResponse, headers: Mapping[str, str], hops: int
+    ) -> _Attempt[RespT]:
+        """Follow a redirect if ``openapi._redirects`` allows it, releasing ``response`` first.
+
+        ``headers`` are the ones the redirected request went with; ``hops`` how many
+        redirects led to it. Runs inside the attempt's deadline, like the first request.
+        """
+        location = response.headers.get("Location")
+        if location is None:  # a 3XX without a target is just an undocumented status
+            return await self.receive(response)
+        target = redirect_target(self.endpoint.method, response.status, response.url, location)
+        if isinstance(target, str):
+            why = target
+        elif hops == MAX_REDIRECTS:
+            why = f"that is more than {MAX_REDIRECTS} redirects in a row; fix server_url"
+        elif target.origin() != response.url.origin() and any(
+            name.lower() in CREDENTIAL_HEADERS for name in self.session.headers
+        ):
+            why = (
+                "another origin, and the aiohttp session's default headers carry credentials "
+                "that would go with the request; pass a session without them"
+            )
+        else:
+            if target.origin() != response.url.origin():
+                headers = without_credentials(headers)
+            response.release()
+            async with self.session.request(
+                self.endpoint.method,
+                target,
+                headers=headers,
+                timeout=_NO_TIMEOUT,
+                allow_redirects=False,
+            ) as next_response:
+                if next_response.status in REDIRECT_STATUSES:
+                    return await self.follow(next_response, headers, hops + 1)
+                return await self.receive(next_response)
+        where = self.where() if hops == 0 else f"{self.where()} (redirected to {response.url})"
+        meta = self.meta(response, None)
+        return _Attempt(Err(_responses.redirect_refused(where, meta, shown(location), why)))
+
+    # --- the attempt's deadline and key (see send) ---------------------------------------------
+
+    async def authorized(self, seconds: float) -> tuple[Mapping[str, str], float] | _Attempt[RespT]:
+        """This attempt's headers with the key callable's current key, and the time left.
+
+        The callable runs inside the attempt's deadline: a slow or stuck key provider ends
+        the attempt like a slow server, and a key rotated meanwhile reaches the retry.
+        """
+        assert self.authorize is not None
+        began = time.monotonic()
+        try:
+            with self.deadlines.deadline(seconds):
+                authorization = await self.authorize()
+        except TimeoutError:
+            return self.timed_out("got no key from the api_key callable", "fix the key provider")
+        if isinstance(authorization, Err):
+            return _Attempt(authorization)
+        headers = dict(self.headers)
+        headers["Authorization"] = authorization.value
+        return headers, seconds - (time.monotonic() - began)
+
+    def timed_out(self, what: str, advice: str) -> _Attempt[RespT]:
+        """The outcome of an attempt that reached its deadline while it ``what``."""
+        if self.cut:  # the budget ran out: see CallBudget.spent
+            return _Attempt(Err(self.spent(self.where(), self.attempts, what)))
+        error = RequestTimeoutError(
+            f"{self.where()} {what} within {self.timeout:g} s (attempt {self.attempts}); {advice}"
+        )
+        return _Attempt(Err(error), retryable=self.retries.retry_timeouts)
+
+    def retrying(self, outcome: _Attempt[RespT], wait: float) -> None:
+        """``call_with_retries`` is about to retry after ``outcome``: keep its error."""
+        if isinstance(outcome.result, Err):
+            self.previous = outcome.result.error
+        if logger.isEnabledFor(logging.DEBUG):
+            logger.debug("retrying in %.2f s after: %s", wait, self.previous)
+
+    # --- match status and decode -------------------------------------------------------------
+
     def decode(
         self, response: aiohttp.ClientResponse, raw: bytes, is_json: bool
     ) -> _Attempt[RespT]:
         """Match the status to the endpoint's documented responses and decode the body.
 
-        ``raw`` is the body as ``send`` read it: whole for a 2XX JSON response, else capped;
-        ``is_json`` says whether its content type is JSON.
+        ``raw`` is the body as ``receive`` read it: whole for a 2XX JSON response, else
+        capped; ``is_json`` says whether its content type is JSON.
         """
         status = response.status
         headers = response.headers
         # On a 2XX it is the server's poll hint; on an error, when to retry.
-        retry_after = parse_retry_after(headers.get("Retry-After"))
+        try:
+            retry_after = parse_retry_after(headers.get("Retry-After"))
+        except (ValueError, OverflowError):  # "²": str.isdigit() says yes, float() says no
+            retry_after = None
         if 200 <= status < 300:
-            if not is_json:
-                body = raw.decode("utf-8", "replace")
-                return _Attempt(
-                    Err(
-                        SDKDefaultError(
-                            f"{self.where()} answered HTTP {status} with content type "
-                            f"{response.content_type!r} instead of JSON; check that server_url "
-                            f"points at the Operations API. Body: {_preview(body)}",
-                            http_meta=self.meta(response, retry_after),
-                            body=body,
-                        )
-                    )
-                )
             meta = self.meta(response, retry_after)
-            if len(raw) > SUCCESS_BODY_LIMIT:
-                return _Attempt(
-                    Err(
-                        ResponseValidationError(
-                            f"{self.where()} answered HTTP {status} with a body over "
-                            f"{SUCCESS_BODY_LIMIT // (1024 * 1024)} MiB, more than any "
-                            "Operation should be; it was not read further. Report it with "
-                            f"request id {meta.request_id}",
-                            http_meta=meta,
-                            body=raw[:ERROR_BODY_LIMIT].decode("utf-8", "replace"),
-                        )
-                    )
-                )
+            if not is_json:
+                kind = headers.get("Content-Type")
+                return _Attempt(Err(_responses.not_json(self.where(), meta, raw, kind)))
             try:
                 operation = decode_operation(raw)
             except Exception as exc:
-                body = raw[:ERROR_BODY_LIMIT].decode("utf-8", "replace")
-                error = ResponseValidationError(
-                    f"{self.where()} answered HTTP {status} with a body that is not a valid "
-                    f"Operation: {describe(exc)}. This is a server bug: report it with request "
-                    f"id {meta.request_id}",
-                    http_meta=meta,
-                    body=body,
-                )
-                error.__cause__ = exc
+                error = _responses.invalid_operation(self.where(), meta, raw, exc)
                 return _Attempt(Err(error))
             return _Attempt(Ok(self.endpoint.response(operation, meta)))
-
-        body = raw.decode("utf-8", "replace")
-        meta = self.meta(response, retry_after)
-        retryable = status in self.retries.status_codes
-        if status in self.endpoint.errors and is_json:
-            document = decode_api_error(raw)
-            if document is not None:
-                api_error = ApiError(
-                    document.message,
-                    code=document.code,
-                    details=document.details,
-                    request_id=document.request_id,
-                    http_meta=meta,
-                    body=body,
-                )
-                return _Attempt(Err(api_error), retryable=retryable, retry_after=retry_after)
-        tries = f" after {self.attempts} attempts" if self.attempts > 1 else ""
-        reason = response.reason or ""
-        default_error = SDKDefaultError(
-            f"{self.where()} answered HTTP {status} {reason}{tries}: {_advice(status)}. "
-            f"Body: {_preview(body) or '(empty)'}",
-            http_meta=meta,
-            body=body,
+        failure = _responses.status_error(
+            self.where(),
+            self.meta(response, retry_after),
+            raw,
+            is_json,
+            reason=response.reason or "",
+            documented=self.endpoint.errors,
         )
-        return _Attempt(Err(default_error), retryable=retryable, retry_after=retry_after)
-
-
-def _log_retry(outcome: _Attempt[Any], wait: float) -> None:
-    if logger.isEnabledFor(logging.DEBUG):
-        logger.debug("retrying in %.2f s after: %s", wait, outcome.result.error)
+        retryable = status in self.retries.status_codes
+        return _Attempt(Err(failure), retryable=retryable, retry_after=retry_after)
 
 
 async def call(
@@ -476,15 +475,17 @@ async def call(
             return base
         headers = dict(core.request_headers)
         extra = options.headers if options is not None else None
+        authorize: Authorize | None = None
         # Only a caller's own Authorization header may stand in for the key.
         if not extra or not any(name.lower() == "authorization" for name in extra):
             bearer = core.fixed_authorization()
-            if bearer is None:
-                authorization = await core.authorization()
-                if isinstance(authorization, Err):
-                    return authorization
-                bearer = authorization.value
-            headers["Authorization"] = bearer
+            if bearer is not None:
+                headers["Authorization"] = bearer
+            else:  # a key callable, called per attempt (see _Call.send), or no key at all
+                missing = core.missing_key()
+                if missing is not None:
+                    return Err(missing)
+                authorize = core.authorization
         if extra:
             headers.update(extra)  # last, so a caller's header wins
         session = core.session()
@@ -498,6 +499,7 @@ async def call(
             core.timeout(options.timeout if options else None),
             (options.retries if options else None) or core.config.retry_config,
             core.deadlines,
+            authorize,
         )
         outcome = await pending.send()
         if outcome.retryable and pending.retries.strategy != "none":
@@ -505,9 +507,11 @@ async def call(
                 pending.send,
                 pending.retries,
                 first=outcome,
-                started=pending.started,
-                on_retry=_log_retry,
+                deadline=pending.deadline,
+                on_retry=pending.retrying,
             )
+        if core.closed:  # aclose() ran during the call: say so, not what it broke
+            return core.closed_under(outcome.result)
         return outcome.result
     except asyncio.CancelledError:
         raise
@@ -515,5 +519,5 @@ async def call(
         error = UnexpectedClientError(
             f"{endpoint.name} failed unexpectedly: {type(exc).__name__}: {exc}"
         )
-        error.__cause__ = exc
+        error.__cause__ = detached(exc)
         return Err(error)

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import functools
 import json
+import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any, cast
 
 import cattrs
+from cattrs.gen import make_dict_structure_fn, override
+from cattrs.v import format_exception
 
 from openapi.models.components import Operation, OperationError, OperationStatus
 
@@ -39,10 +42,37 @@ def _float(value: Any, _: object) -> float:
     raise TypeError(f"expected a number, got {_type_name(value)}")
 
 
+_RFC3339 = re.compile(
+    r"(\d{4}-\d{2}-\d{2})[Tt ](\d{2}:\d{2}):(\d{2})(\.\d+)?([Zz]|[+-]\d{2}:\d{2})", re.ASCII
+)
+
+
 def _datetime(value: Any, _: object) -> datetime:
     if not isinstance(value, str):
         raise TypeError(f"expected an RFC 3339 date-time string, got {_type_name(value)}")
-    return datetime.fromisoformat(value)
+    try:
+        return datetime.fromisoformat(value)  # the usual form, fast
+    except ValueError:
+        pass
+    # RFC 3339 forms fromisoformat refuses: a lower-case "z", a leap second.
+    match = _RFC3339.fullmatch(value)
+    if match is None:
+        raise ValueError(f"not an RFC 3339 date-time: {value[:64]!r}")
+    date, hour_minute, second, fraction, offset = match.groups()
+    if second == "60":  # datetime has no leap second: the last instant before it stands in
+        second, fraction = "59", ".999999"
+    offset = "+00:00" if offset in ("Z", "z") else offset
+    return datetime.fromisoformat(f"{date}T{hour_minute}:{second}{fraction or ''}{offset}")
+
+
+def _progress(value: Any, _: object) -> float | None:
+    # The schema's 0..1 (or null). json.loads accepts NaN and Infinity, and 1e999 becomes inf.
+    if value is None:
+        return None
+    progress = _float(value, None)
+    if not 0.0 <= progress <= 1.0:  # also false for NaN
+        raise ValueError(f"progress must be a number from 0 to 1, got {value!r}")
+    return progress
 
 
 def _status(value: Any, _: object) -> OperationStatus | str:
@@ -90,7 +120,9 @@ converter.register_unstructure_hook(datetime, lambda dt: dt.isoformat())
 def _operation_hook() -> Callable[[Any, type[Operation]], Operation]:
     # Generated on first use rather than at import: cattrs compiles it, a few milliseconds
     # that a program which never decodes (or imports the SDK for its types) need not pay.
-    return converter.get_structure_hook(Operation)
+    hook = make_dict_structure_fn(Operation, converter, progress=override(struct_hook=_progress))
+    converter.register_structure_hook(Operation, hook)
+    return hook
 
 
 def decode_operation(body: bytes) -> Operation:
@@ -121,7 +153,7 @@ def decode_api_error(body: bytes) -> ApiErrorBody | None:
     """Parse an ``ApiError`` document, or return ``None`` when the body is not one."""
     try:
         data = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: arrays 5,000 deep
         return None
     if not isinstance(data, dict):
         return None
@@ -134,10 +166,17 @@ def decode_api_error(body: bytes) -> ApiErrorBody | None:
     )
 
 
+def _why(exc: BaseException, expected: type | None) -> str:
+    # The hooks above say what they expected and what came; cattrs' default text does not.
+    if isinstance(exc, TypeError | ValueError) and exc.args and isinstance(exc.args[0], str):
+        return exc.args[0]
+    return format_exception(exc, expected)
+
+
 def describe(exc: BaseException) -> str:
     """One readable line for why a body did not decode (with JSON paths from cattrs)."""
     if isinstance(exc, cattrs.BaseValidationError):
-        return "; ".join(cattrs.transform_error(exc, path="$"))
+        return "; ".join(cattrs.transform_error(exc, path="$", format_exception=_why))
     if isinstance(exc, json.JSONDecodeError):
         return f"not valid JSON ({exc.msg} at line {exc.lineno} column {exc.colno})"
     return str(exc)

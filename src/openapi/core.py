@@ -18,7 +18,7 @@ import os
 import re
 import ssl
 import warnings
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
 from types import TracebackType
 from typing import Any, Final, Generic, Self, TypeAlias, TypeVar, cast
 
@@ -26,11 +26,27 @@ import aiohttp
 import attrs
 import yarl
 
+from openapi import _owned_session
+from openapi._advice import API_KEY_ENV as API_KEY_ENV
+from openapi._advice import (
+    PYTHON,
+    Spelling,
+    bad_server_url,
+    insecure_http,
+    missing_api_key,
+    missing_server_url,
+)
+from openapi._advice import SERVER_URL_ENV as SERVER_URL_ENV
 from openapi._deadlines import DeadlineKeeper
 from openapi._version import __version__
-from openapi.models.errors import InvalidRequestError, UnexpectedClientError
+from openapi.models.errors import (
+    CallError,
+    ConnectionError,
+    InvalidRequestError,
+    UnexpectedClientError,
+)
 from openapi.types import Err, Ok, Result
-from openapi.utils._fields import positive_seconds, to_float
+from openapi.utils._fields import POSITIVE_COUNT, POSITIVE_SECONDS, to_float
 from openapi.utils.retries import RetryConfig
 
 __all__ = ["ApiKey", "AsyncClosing", "SDKConfig", "SDKCore"]
@@ -38,14 +54,14 @@ __all__ = ["ApiKey", "AsyncClosing", "SDKConfig", "SDKCore"]
 ApiKey: TypeAlias = str | Callable[[], str] | Callable[[], Awaitable[str]]
 """An API key, or a (sync or async) callable returning the current one, called per request."""
 
-API_KEY_ENV: Final = "OPENAPI_API_KEY"
-SERVER_URL_ENV: Final = "OPENAPI_SERVER_URL"
 DEFAULT_TIMEOUT: Final = 30.0
 USER_AGENT: Final = f"openapi-python/{__version__}"
 UNCLOSED_MESSAGE: Final = (
     "SDKCore was garbage-collected without aclose(); use 'async with SDKCore(...)' "
     "or await core.aclose()"
 )
+SERVER_URL_CACHE_SIZE: Final = 16
+"""Checked server URLs a core remembers (the configured one and recent per-call ones)."""
 
 
 @attrs.frozen(slots=True)
@@ -55,15 +71,19 @@ class SDKConfig:
     server_url: str | None
     retry_config: RetryConfig = attrs.field(factory=RetryConfig)
     timeout: float = attrs.field(
-        default=DEFAULT_TIMEOUT, converter=to_float, validator=positive_seconds
+        default=DEFAULT_TIMEOUT, converter=to_float, validator=POSITIVE_SECONDS
     )
     headers: Mapping[str, str] = attrs.field(factory=dict[str, str])
     allow_insecure_http: bool = False
     verify_ssl: bool | ssl.SSLContext = True
-    connection_limit: int = 100
+    connection_limit: int = attrs.field(default=100, validator=POSITIVE_COUNT)
 
 
 _T = TypeVar("_T")
+
+
+def _no_key_error() -> InvalidRequestError:
+    return InvalidRequestError(missing_api_key())
 
 
 class _Secret(Generic[_T]):
@@ -96,41 +116,27 @@ _USERINFO: Final = re.compile(r"//[^/?#]*@")
 
 
 def parse_server_url(
-    url: str | None, *, allow_insecure_http: bool
+    url: str | None, *, allow_insecure_http: bool, spelling: Spelling = PYTHON
 ) -> Result[str, InvalidRequestError]:
-    """Check a server URL and return it without a trailing slash, ready to prefix paths."""
+    """Check a server URL and return it without a trailing slash, ready to prefix paths.
+
+    ``spelling`` names the settings in the messages (the ``openapi`` command has its own).
+    """
     if not url:
-        return Err(
-            InvalidRequestError(
-                "no server URL: pass server_url= to SDK/SDKCore or set the "
-                f"{SERVER_URL_ENV} environment variable"
-            )
-        )
+        return Err(InvalidRequestError(missing_server_url(spelling)))
     shown = _USERINFO.sub("//***@", url)  # a password in the URL must not reach a message
     try:
         parsed = yarl.URL(url)
     except (ValueError, TypeError):
-        return Err(InvalidRequestError(f"server_url {shown!r} is not a valid URL"))
+        return Err(InvalidRequestError(bad_server_url(shown, "is not a valid URL", spelling)))
     if parsed.scheme not in ("http", "https") or not parsed.host:
-        return Err(
-            InvalidRequestError(
-                f"server_url {shown!r} must be an absolute http(s) URL such as "
-                "'https://ops.example.com'"
-            )
-        )
+        problem = "must be an absolute http(s) URL such as 'https://ops.example.com'"
+        return Err(InvalidRequestError(bad_server_url(shown, problem, spelling)))
     if parsed.query_string or parsed.fragment or parsed.user:
-        return Err(
-            InvalidRequestError(
-                f"server_url {shown!r} must not carry a query, fragment or credentials"
-            )
-        )
+        problem = "must not carry a query, fragment or credentials"
+        return Err(InvalidRequestError(bad_server_url(shown, problem, spelling)))
     if parsed.scheme == "http" and not allow_insecure_http and not _is_loopback(parsed.host):
-        return Err(
-            InvalidRequestError(
-                f"refusing to send the API key in clear text to {parsed.host!r} over http://: "
-                "use https://, or pass allow_insecure_http=True if you really mean it"
-            )
-        )
+        return Err(InvalidRequestError(insecure_http(parsed.host, spelling)))
     return Ok(str(parsed).rstrip("/"))
 
 
@@ -159,14 +165,17 @@ class AsyncClosing:
 class SDKCore(AsyncClosing):
     """Configuration, transport (one shared ``aiohttp.ClientSession``) and auth.
 
-    - ``api_key``: a string, or a sync/async callable returning one (called per request, so
-      keys can rotate). Defaults to ``$OPENAPI_API_KEY``.
+    - ``api_key``: a string, or a sync/async callable returning one (called once per
+      attempt, inside the attempt's deadline, so keys can rotate; a sync one runs on the
+      event loop and must be quick). Defaults to ``$OPENAPI_API_KEY``.
     - ``server_url``: the API's base URL. Defaults to ``$OPENAPI_SERVER_URL``.
     - ``session``: an ``aiohttp.ClientSession`` of yours, used as is and never closed by the
       SDK. Without one, the core creates its own on first use, inside the running loop, and
       closes it in ``aclose()`` / ``async with``.
-    - ``retry_config``, ``timeout`` (seconds per attempt), ``headers``: defaults for every call;
-      ``RequestOptions`` overrides them per call.
+    - ``retry_config``, ``timeout`` (seconds per attempt, a positive finite number; the retry
+      budget may cut it), ``headers``: defaults for every call; ``RequestOptions`` overrides
+      them per call. ``connection_limit``: size of the SDK-owned pool, a positive int.
+      A setting that is not a positive finite number raises ``ValueError`` naming it.
     - ``allow_insecure_http``: permit ``http://`` to a non-loopback host (off: the key would
       travel in clear text). ``verify_ssl``: ``False`` turns TLS verification off (don't), or
       pass an ``ssl.SSLContext``.
@@ -198,9 +207,13 @@ class SDKCore(AsyncClosing):
         )
         self._session = session
         self._owns_session = session is None
+        self._watch: AsyncGenerator[None, None] | None = None
+        """Closes the session this core made if its loop shuts down first (see aclose)."""
         self._loop: asyncio.AbstractEventLoop | None = None
         self._closed = False
-        self._server_urls: dict[str, Result[str, InvalidRequestError]] = {}
+        # Bounded: a per-call ``server_url`` may differ on every call. Only checked URLs
+        # are kept; a refusal is built afresh each time (an exception is mutable).
+        self._server_urls: dict[str, Ok[str]] = {}
         self._session_ok: Ok[aiohttp.ClientSession] | None = None
         self._deadlines: DeadlineKeeper | None = None
         self.base_headers: Mapping[str, str] = {
@@ -224,10 +237,14 @@ class SDKCore(AsyncClosing):
         """The checked base URL for a call (``override`` is ``RequestOptions.server_url``)."""
         url = override or self.config.server_url or ""
         cached = self._server_urls.get(url)
-        if cached is None:
-            cached = parse_server_url(url, allow_insecure_http=self.config.allow_insecure_http)
-            self._server_urls[url] = cached
-        return cached
+        if cached is not None:
+            return cached
+        checked = parse_server_url(url, allow_insecure_http=self.config.allow_insecure_http)
+        if isinstance(checked, Ok):
+            if len(self._server_urls) >= SERVER_URL_CACHE_SIZE:
+                del self._server_urls[next(iter(self._server_urls))]  # the oldest
+            self._server_urls[url] = checked
+        return checked
 
     def timeout(self, seconds: float | None = None) -> float:
         """The per-attempt timeout in seconds (``seconds`` is ``RequestOptions.timeout``)."""
@@ -244,15 +261,19 @@ class SDKCore(AsyncClosing):
         bearer = self._bearer
         return None if bearer is None else bearer.reveal()
 
+    def missing_key(self) -> InvalidRequestError | None:
+        """Why no request can carry a key (none configured), or ``None``: checked before a
+        call sends anything, without calling a key callable."""
+        return _no_key_error() if self._api_key is None else None
+
     async def authorization(self) -> Result[str, InvalidRequestError | UnexpectedClientError]:
-        """The ``Authorization`` header value for the next request."""
+        """The ``Authorization`` header value for the next request.
+
+        A key callable is called on each call, once per attempt (so a key rotated between
+        two attempts reaches the retry); the pipeline runs it inside the attempt's deadline.
+        """
         if self._api_key is None:
-            return Err(
-                InvalidRequestError(
-                    "no API key: pass api_key= to SDK/SDKCore or set the "
-                    f"{API_KEY_ENV} environment variable"
-                )
-            )
+            return Err(_no_key_error())
         key = cast(object, self._api_key.reveal())  # checked below: callables may lie
         if callable(key):
             try:
@@ -307,6 +328,7 @@ class SDKCore(AsyncClosing):
                 ssl=self.config.verify_ssl,
             )
             self._session = aiohttp.ClientSession(connector=connector, headers=self.base_headers)
+            self._watch = _owned_session.start_watch(self._session)
         self._session_ok = Ok(self._session)
         return self._session_ok
 
@@ -322,30 +344,53 @@ class SDKCore(AsyncClosing):
         """True after ``aclose()``."""
         return self._closed
 
+    def closed_under(self, result: Result[_T, CallError]) -> Result[_T, CallError]:
+        """``result`` of a call in flight when ``aclose()`` ran: the failure the closed
+        session caused says so (as a call after ``aclose()`` does), instead of looking like
+        a network or SDK fault. A call on a caller's session is untouched: its result stands.
+        """
+        if (
+            not self._closed
+            or not self._owns_session
+            or not isinstance(result, Err)
+            or not isinstance(result.error, ConnectionError | UnexpectedClientError)
+        ):
+            return result
+        return Err(
+            InvalidRequestError(
+                "the SDKCore was closed while this call was in flight (aclose() or the end "
+                "of `async with`); close it only after its calls are done, or create a new one"
+            )
+        )
+
     async def aclose(self) -> None:
-        """Close the session this core created (a session you passed in stays open)."""
+        """Close the session this core created (a session you passed in stays open).
+
+        Calls still in flight on that session end with ``InvalidRequestError`` saying the
+        core was closed (see ``closed_under``).
+        """
         self._closed = True
         self._session_ok = None
         # The deadline keeper is left alone: attempts still in flight (on a session of the
         # caller's) keep their deadlines, and its timer stops once nothing is left to watch.
         session, self._session = self._session, None
+        watch, self._watch = self._watch, None
         if session is not None and self._owns_session and not session.closed:
             await session.close()
+        if watch is not None:
+            _owned_session.finish(watch)
 
     def __del__(self, _warnings: Any = warnings) -> None:
-        # One clear warning instead of aiohttp's two ("Unclosed client session", "Unclosed
-        # connector"). Never raises: this may run at interpreter shutdown (hence
-        # ``_warnings`` bound at definition time) or with warnings turned into errors.
+        # One clear warning, and nothing else (see openapi._owned_session). Never raises:
+        # this may run at interpreter shutdown (hence ``_warnings`` bound at definition
+        # time) or with warnings turned into errors.
         try:
             session = getattr(self, "_session", None)
-            if session is None or not getattr(self, "_owns_session", False) or session.closed:
-                return
+            if session is None or not getattr(self, "_owns_session", False):
+                return  # closed with aclose(), never used, or the session is the caller's
             self._session = None
-            connector = session.connector
-            if connector is not None:
-                # Marks the connector, and so the session, closed and closes its transports
-                # (their close is scheduled on the loop; once the loop is closed, it can't be).
-                connector._close()  # pyright: ignore[reportPrivateUsage]
+            if self._loop is not None:
+                _owned_session.release(session, self._watch, self._loop)
             _warnings.warn(UNCLOSED_MESSAGE, ResourceWarning, source=self, stacklevel=2)
         except Exception:  # nothing may escape a finalizer
             pass

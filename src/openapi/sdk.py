@@ -16,6 +16,7 @@ from openapi.core import DEFAULT_TIMEOUT, ApiKey, AsyncClosing, SDKCore
 from openapi.funcs.operations_cancel_operation import operations_cancel_operation
 from openapi.funcs.operations_get_operation import operations_get_operation
 from openapi.funcs.operations_wait import (
+    DEFAULT_CANCEL_GRACE,
     DEFAULT_CONCURRENCY,
     OnUpdate,
     WaitMany,
@@ -99,6 +100,7 @@ class Operations:
         poll_interval: PollPolicy | float | None = None,
         on_update: OnUpdate | None = None,
         cancel_on_timeout: bool = False,
+        cancel_grace: float = DEFAULT_CANCEL_GRACE,
         retries: RetryConfig | None = None,
         request_timeout: float | None = None,
         headers: Mapping[str, str] | None = None,
@@ -107,8 +109,9 @@ class Operations:
         """Poll until the operation is done and return it (``failed``/``cancelled`` included).
 
         Raises ``WaitTimeoutError`` at the ``timeout`` deadline (after asking the server to
-        cancel if ``cancel_on_timeout``), or the call's ``SDKBaseError``. ``on_update``
-        (sync or async) sees each changed state. See ``operations_wait``.
+        cancel if ``cancel_on_timeout``, within ``cancel_grace`` seconds), or the call's
+        ``SDKBaseError``. ``on_update`` (sync or async) sees each changed state. See
+        ``operations_wait``.
         """
         result = await operations_wait(
             self._core,
@@ -117,6 +120,7 @@ class Operations:
             poll_interval=poll_interval,
             on_update=on_update,
             cancel_on_timeout=cancel_on_timeout,
+            cancel_grace=cancel_grace,
             options=_options(retries, request_timeout, headers, server_url),
         )
         return result.unwrap()
@@ -129,6 +133,7 @@ class Operations:
         timeout: float | None = None,
         poll_interval: PollPolicy | float | None = None,
         cancel_on_timeout: bool = False,
+        cancel_grace: float = DEFAULT_CANCEL_GRACE,
         retries: RetryConfig | None = None,
         request_timeout: float | None = None,
         headers: Mapping[str, str] | None = None,
@@ -138,7 +143,8 @@ class Operations:
 
         Results stay values here (one failure must not hide the others): match each one, or
         call ``.unwrap()``. Use ``async with sdk.operations.wait_many(...) as results:`` to
-        stop early cleanly. ``timeout`` is per operation. See ``operations_wait_many``.
+        stop early cleanly. ``timeout`` is per operation. A bare ``str`` raises
+        ``TypeError``; a duplicate id is waited for once. See ``operations_wait_many``.
         """
         return operations_wait_many(
             self._core,
@@ -147,6 +153,7 @@ class Operations:
             timeout=timeout,
             poll_interval=poll_interval,
             cancel_on_timeout=cancel_on_timeout,
+            cancel_grace=cancel_grace,
             options=_options(retries, request_timeout, headers, server_url),
         )
 
@@ -185,6 +192,11 @@ class SDK(AsyncClosing):
 
         async with SDK(api_key="...", server_url="https://ops.example.com") as sdk:
             res = await sdk.operations.get_operation(operation_id="op_123")
+
+    What the SDK creates it closes; what you pass in it never closes. ``aclose()`` (or the
+    end of ``async with``) closes the core the SDK made from the settings, and so the
+    session that core made; a ``core=`` or ``session=`` of yours stays open, for you to
+    close.
     """
 
     core: SDKCore
@@ -204,22 +216,26 @@ class SDK(AsyncClosing):
         connection_limit: int = 100,
         core: SDKCore | None = None,
     ) -> None:
-        self.core = core or SDKCore(
-            api_key=api_key,
-            server_url=server_url,
-            session=session,
-            retry_config=retry_config,
-            timeout=timeout,
-            headers=headers,
-            allow_insecure_http=allow_insecure_http,
-            verify_ssl=verify_ssl,
-            connection_limit=connection_limit,
-        )
+        self._owns_core = core is None
+        if core is None:
+            core = SDKCore(
+                api_key=api_key,
+                server_url=server_url,
+                session=session,
+                retry_config=retry_config,
+                timeout=timeout,
+                headers=headers,
+                allow_insecure_http=allow_insecure_http,
+                verify_ssl=verify_ssl,
+                connection_limit=connection_limit,
+            )
+        self.core = core
         self.operations = Operations(self.core)
 
     def __repr__(self) -> str:
         return f"SDK({self.core!r})"
 
     async def aclose(self) -> None:
-        """Close the session the SDK created (a session you passed in stays open)."""
-        await self.core.aclose()
+        """Close the core the SDK created; a ``core=`` (or ``session=``) you passed stays open."""
+        if self._owns_core:
+            await self.core.aclose()

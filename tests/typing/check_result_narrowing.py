@@ -22,7 +22,7 @@ from openapi import (
 from openapi.core import SDKCore
 from openapi.funcs.operations_cancel_operation import operations_cancel_operation
 from openapi.funcs.operations_get_operation import operations_get_operation
-from openapi.models.errors import CallError, OperationFailedError
+from openapi.models.errors import CallError, OperationFailedError, OperationNotDoneError
 from openapi.models.operations import CancelOperationResponse
 
 
@@ -64,7 +64,9 @@ def combinators(res: Result[GetOperationResponse, CallError]) -> None:
     assert_type(status.unwrap_or(None), OperationStatus | str | None)
     assert_type(res.unwrap(), GetOperationResponse)
     outcome = res.and_then(lambda r: r.operation.outcome())
-    assert_type(outcome, Ok[Any] | Err[OperationFailedError] | Err[CallError])
+    assert_type(
+        outcome, Ok[Any] | Err[OperationFailedError | OperationNotDoneError] | Err[CallError]
+    )
     as_text = res.map_err(str)
     assert_type(as_text, Ok[GetOperationResponse] | Err[str])
 

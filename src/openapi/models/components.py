@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 if TYPE_CHECKING:
-    from openapi.models.errors import OperationFailedError
+    from openapi.models.errors import OperationFailedError, OperationNotDoneError
     from openapi.types import Result
 
 __all__ = [
@@ -91,17 +91,20 @@ class Operation:
         """True when the operation was cancelled."""
         return self.status == OperationStatus.CANCELLED
 
-    def outcome(self) -> Result[Any, OperationFailedError]:
+    def outcome(self) -> Result[Any, OperationFailedError | OperationNotDoneError]:
         """The operation's own outcome as a ``Result``, for pipelines.
 
-        ``Ok(result)`` when it succeeded; ``Err(OperationFailedError)`` when it failed, was
-        cancelled, or is not done yet (the error's ``operation`` says which).
+        ``Ok(result)`` when it succeeded; ``Err(OperationFailedError)`` when it failed or
+        was cancelled; ``Err(OperationNotDoneError)`` when it is not done yet (it has no
+        outcome then: wait for it first).
         """
-        from openapi.models.errors import OperationFailedError
+        from openapi.models.errors import OperationFailedError, OperationNotDoneError
         from openapi.types import Err, Ok
 
         if self.succeeded:
             return Ok(self.result)
+        if not self.done:
+            return Err(OperationNotDoneError(self))
         return Err(OperationFailedError(self))
 
 
@@ -110,7 +113,8 @@ class HTTPMetadata:
     """What the HTTP exchange behind a result looked like.
 
     ``retry_after`` is the server's suggested poll interval in seconds (its ``Retry-After``
-    header on a successful response), or ``None`` when it sent none.
+    header on a successful response), or ``None`` when it sent none or no positive delay
+    (``0``, a past date, garbage: see ``openapi.utils.retries.parse_retry_after``).
     """
 
     status_code: int

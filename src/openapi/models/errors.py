@@ -3,7 +3,8 @@
 ::
 
     SDKBaseError                      root of everything the SDK returns or raises
-    ├── SDKError                      an HTTP response came back
+    ├── SDKError                      an HTTP response came back (code, message, details
+    │   │                             from an ApiError JSON body, whatever the status)
     │   ├── ApiError                  404 with an ApiError JSON body
     │   ├── SDKDefaultError           any other 4XX/5XX, or an unexpected status/content type
     │   └── ResponseValidationError   2XX whose body is not a valid Operation (cause chained)
@@ -13,7 +14,8 @@
     │   ├── InvalidRequestError       bad input caught before sending (also a ValueError)
     │   └── UnexpectedClientError     anything else; the cause is chained
     ├── WaitTimeoutError              a wait hit its deadline (also a builtins.TimeoutError)
-    └── OperationFailedError          ``Operation.outcome()`` of a failed/cancelled operation
+    ├── OperationFailedError          ``Operation.outcome()`` of a failed/cancelled operation
+    └── OperationNotDoneError         ``Operation.outcome()`` of an operation still running
 
 No error ever holds the API key: messages are built from the method, the URL (which never
 carries the key), the status and the response body.
@@ -23,7 +25,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias, cast
 
 from openapi.models.components import HTTPMetadata
 
@@ -37,6 +39,7 @@ __all__ = [
     "HTTPClientError",
     "InvalidRequestError",
     "OperationFailedError",
+    "OperationNotDoneError",
     "RequestTimeoutError",
     "ResponseValidationError",
     "SDKBaseError",
@@ -66,17 +69,43 @@ class SDKBaseError(Exception):
 class SDKError(SDKBaseError):
     """An HTTP response came back, but it is not the success the endpoint promises.
 
-    ``body`` is the response text, capped (see ``openapi.utils.limits``) so a huge error page
-    never sits in memory or in a log line.
+    ``body`` is the response text, capped at 16 KiB so a huge error page never sits in
+    memory or in a log line.
+
+    When the body is an ``ApiError`` document (a JSON object with string ``code`` and
+    ``message``), whatever the status, ``code``, ``message`` and ``details`` are the server's
+    and ``request_id`` prefers the document's. Without one, ``code`` and ``details`` are
+    ``None`` and ``message`` is the SDK's own explanation. ``str(error)`` is always the SDK's
+    full explanation: what was asked, what came back, and what to do.
     """
 
     http_meta: HTTPMetadata
     body: str
+    details: Any
 
-    def __init__(self, message: str, *, http_meta: HTTPMetadata, body: str = "") -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        http_meta: HTTPMetadata,
+        body: str = "",
+        code: str | None = None,
+        details: Any = None,
+        request_id: str | None = None,
+        explanation: str | None = None,
+    ) -> None:
         super().__init__(message)
         self.http_meta = http_meta
         self.body = body
+        self._code = code
+        self.details = details
+        self._body_request_id = request_id
+        self._explanation = explanation
+
+    @property
+    def code(self) -> str | None:
+        """The server's error code from an ``ApiError`` body, else ``None``."""
+        return self._code
 
     @property
     def status_code(self) -> int:
@@ -90,12 +119,17 @@ class SDKError(SDKBaseError):
 
     @property
     def request_id(self) -> str | None:
-        """The server's ``X-Request-Id``: quote it when you report a problem."""
-        return self.http_meta.request_id
+        """The request id from an ``ApiError`` body, else the ``X-Request-Id`` header: quote
+        it when you report a problem."""
+        return self._body_request_id or self.http_meta.request_id
+
+    def __str__(self) -> str:
+        return self.message if self._explanation is None else self._explanation
 
     def __repr__(self) -> str:
+        code = f"code={self.code!r}, " if self.code is not None else ""
         return (
-            f"{type(self).__name__}(status_code={self.status_code}, "
+            f"{type(self).__name__}(status_code={self.status_code}, {code}"
             f"request_id={self.request_id!r}, message={self.message!r})"
         )
 
@@ -106,9 +140,6 @@ class ApiError(SDKError):
     ``code`` and ``message`` are the server's; ``details`` is whatever extra JSON it sent.
     """
 
-    code: str
-    details: Any
-
     def __init__(
         self,
         message: str,
@@ -118,18 +149,26 @@ class ApiError(SDKError):
         request_id: str | None = None,
         http_meta: HTTPMetadata,
         body: str = "",
+        explanation: str | None = None,
     ) -> None:
-        super().__init__(message, http_meta=http_meta, body=body)
-        self.code = code
-        self.details = details
-        self._body_request_id = request_id
+        super().__init__(
+            message,
+            http_meta=http_meta,
+            body=body,
+            code=code,
+            details=details,
+            request_id=request_id,
+            explanation=explanation,
+        )
 
     @property
-    def request_id(self) -> str | None:
-        """The request id from the error body, else from the ``X-Request-Id`` header."""
-        return self._body_request_id or self.http_meta.request_id
+    def code(self) -> str:
+        """The server's error code (``"not_found"``, ...)."""
+        return cast(str, self._code)
 
     def __str__(self) -> str:
+        if self._explanation is not None:
+            return self._explanation
         rid = f", request id {self.request_id}" if self.request_id else ""
         return f"{self.message} (HTTP {self.status_code}, code {self.code!r}{rid})"
 
@@ -201,10 +240,11 @@ class WaitTimeoutError(SDKBaseError, builtins.TimeoutError):
 
 
 class OperationFailedError(SDKBaseError):
-    """An operation ended without success (``failed`` or ``cancelled``), or is not done yet.
+    """An operation ended without success (``failed`` or ``cancelled``).
 
     The call that fetched it worked; this is the operation's own outcome, produced by
-    ``Operation.outcome()``. ``error`` is the server's ``OperationError``, if any.
+    ``Operation.outcome()``. ``error`` is the server's ``OperationError``, if any. (An
+    operation not done yet has no outcome: that is ``OperationNotDoneError``.)
     """
 
     operation: Operation
@@ -216,13 +256,8 @@ class OperationFailedError(SDKBaseError):
                 f"operation {operation.id!r} ended {operation.status}: "
                 f"{error.code}: {error.message}"
             )
-        elif operation.done:
-            message = f"operation {operation.id!r} ended {operation.status}"
         else:
-            message = (
-                f"operation {operation.id!r} is not done (status {operation.status}); "
-                "wait for it with operations_wait()"
-            )
+            message = f"operation {operation.id!r} ended {operation.status}"
         super().__init__(message)
         self.operation = operation
 
@@ -235,6 +270,25 @@ class OperationFailedError(SDKBaseError):
     def code(self) -> str | None:
         """The failure's code (``"cancelled"`` for a cancelled operation), if any."""
         return self.operation.error.code if self.operation.error else None
+
+
+class OperationNotDoneError(SDKBaseError):
+    """``Operation.outcome()`` of an operation that is not done yet: it has no outcome.
+
+    Nothing failed, neither the call nor the operation: wait for the operation first
+    (``operations_wait``, ``sdk.operations.wait``), then take its outcome. ``operation`` is
+    the state that was asked.
+    """
+
+    operation: Operation
+
+    def __init__(self, operation: Operation) -> None:
+        super().__init__(
+            f"operation {operation.id!r} is not done yet (status {operation.status}), so it "
+            "has no outcome: wait for it first (operations_wait or sdk.operations.wait), "
+            "then call outcome()"
+        )
+        self.operation = operation
 
 
 CallError: TypeAlias = (

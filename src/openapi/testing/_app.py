@@ -20,7 +20,7 @@ from typing import cast
 import attrs
 from aiohttp import web
 
-from ._faults import FaultRule, FaultSet, format_retry_after
+from ._faults import DEFAULT_429_RETRY_AFTER, FaultRule, FaultSet, format_retry_after
 from ._log import RequestLog, RequestLogEntry, redact_headers
 from ._paths import MAX_OPERATION_ID_LENGTH, decode_segment, display_path, split_target
 from ._state import MockError, MockOperation, OperationStore, Outcome
@@ -428,6 +428,8 @@ def _faulted(rule: FaultRule, request_id: str) -> web.Response:
         response.headers["Content-Type"] = rule.content_type or content_type
     if rule.retry_after is not None:
         response.headers["Retry-After"] = format_retry_after(rule.retry_after)
+    elif status == 429:  # openapi.yaml makes Retry-After required on a 429
+        response.headers["Retry-After"] = format_retry_after(DEFAULT_429_RETRY_AFTER)
     for name, value in rule.headers:
         response.headers[name] = value
     return response

@@ -18,7 +18,7 @@ import attrs
 
 from ._paths import path_matches
 
-__all__ = ["FaultKind", "FaultRule", "FaultSet", "format_retry_after"]
+__all__ = ["DEFAULT_429_RETRY_AFTER", "FaultKind", "FaultRule", "FaultSet", "format_retry_after"]
 
 #: What a fault does:
 #:
@@ -32,6 +32,9 @@ _FAULT_KINDS: tuple[str, ...] = get_args(FaultKind)
 
 #: ``Retry-After`` as delay-seconds, a ready-made string, or a moment sent as an HTTP-date.
 RetryAfter = int | str | datetime
+
+DEFAULT_429_RETRY_AFTER: RetryAfter = 1
+"""``Retry-After`` sent on a 429 fault that gives none: ``openapi.yaml`` requires one there."""
 
 
 def format_retry_after(value: RetryAfter) -> str:
@@ -79,7 +82,9 @@ class FaultRule:
     once when the server drops the connection, so use ``times=2`` for a ``"drop"`` on
     ``GET`` that the calling code should actually see. ``status`` defaults
     to 503 for ``"status"`` faults and to 200 for the bad-body kinds (a proxy's HTML error
-    page is ``kind="wrong_content_type", status=502``).
+    page is ``kind="wrong_content_type", status=502``). A 429 without ``retry_after`` still
+    carries ``Retry-After: 1`` (``DEFAULT_429_RETRY_AFTER``), as ``openapi.yaml`` requires;
+    ``headers`` may replace it with any value, a malformed one included.
     """
 
     kind: FaultKind = attrs.field(default="status", validator=_check_kind)
