@@ -1,9 +1,9 @@
 """The environment a test hands to a child process, and which of its variables look secret.
 
 A developer's environment may hold credentials (cloud keys, tokens). A child started by a
-test needs none of them, and a failing test must not print them: :func:`child_env` leaves
-out every variable whose name looks secret and wraps the rest in a mapping whose ``repr``
-(what pytest shows for locals and arguments) names the variables without their values.
+test needs none of them: :func:`child_env` leaves out every variable whose name looks
+secret. (It is a plain ``dict``: uvloop's ``subprocess_exec`` takes nothing else. What a
+failing test's report shows of it is redacted by tests/redaction.py.)
 """
 
 from __future__ import annotations
@@ -36,15 +36,7 @@ def secret_values(environ: Mapping[str, str] | None = None) -> list[str]:
     return sorted(values, key=len, reverse=True)
 
 
-class ChildEnv(dict[str, str]):
-    """An environment for a child process (a plain dict to use); its ``repr``, which pytest
-    shows for locals and arguments, lists the names, never the values."""
-
-    def __repr__(self) -> str:
-        return f"ChildEnv({len(self)} variables, values hidden: {', '.join(sorted(self))})"
-
-
-def child_env(*, drop_prefix: str | None = None, **extra: str) -> ChildEnv:
+def child_env(*, drop_prefix: str | None = None, **extra: str) -> dict[str, str]:
     """This process's environment without secret-looking variables (nor, if given, those
     named ``drop_prefix...``), ``src`` importable, plus ``extra``: a test's own variables,
     secret-looking or not (they are its fakes)."""
@@ -56,4 +48,4 @@ def child_env(*, drop_prefix: str | None = None, **extra: str) -> ChildEnv:
     path = variables.get("PYTHONPATH")
     variables["PYTHONPATH"] = SRC if not path else SRC + os.pathsep + path
     variables.update(extra)
-    return ChildEnv(variables)
+    return variables

@@ -32,7 +32,7 @@ class Run:
 
 def cli_env(url: str | None, key: str | None = KEY, **extra: str) -> dict[str, str]:
     """The environment for the command: ``src`` importable, no ``OPENAPI_*`` but these,
-    no secret-looking variable of the developer's, values hidden from ``repr``."""
+    and no secret-looking variable of the developer's."""
     settings = {"OPENAPI_SERVER_URL": url, "OPENAPI_API_KEY": key}
     chosen = {name: value for name, value in settings.items() if value is not None}
     return child_env(drop_prefix="OPENAPI_", **chosen, **extra)

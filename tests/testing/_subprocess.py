@@ -8,12 +8,12 @@ import sys
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
 
-from tests.environment import ChildEnv, child_env
+from tests.environment import child_env
 
 _URL = re.compile(r"^Mock Operations server listening on (http://\S+)$")
 
 
-def subprocess_env(**extra: str) -> ChildEnv:
+def subprocess_env(**extra: str) -> dict[str, str]:
     """The environment for a child, ``src`` importable, no secret-looking variables."""
     return child_env(**extra)
 
