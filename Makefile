@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-dev
 DEMO_STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest bench chaos clean
+.PHONY: demo test lint typecheck pytest test-under-load test-uvloop bench chaos clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,18 @@ pytest: $(STAMP)
 	$(BIN)/python -W error::ResourceWarning -m pytest
 
 test: lint typecheck pytest
+
+# The suite must not depend on the machine's speed: lint and types once, then the pytest
+# part of `make test` UNDER_LOAD_RUNS times in a row while UNDER_LOAD_HOGS busy loops keep
+# the cores saturated (tools/under-load.sh starts them and always stops them).
+UNDER_LOAD_RUNS ?= 3
+UNDER_LOAD_HOGS ?= 2
+test-under-load: lint typecheck
+	tools/under-load.sh -n $(UNDER_LOAD_RUNS) -j $(UNDER_LOAD_HOGS) -- $(MAKE) --no-print-directory pytest
+
+# The whole suite on uvloop's event loop instead of asyncio's (see tests/loops.py).
+test-uvloop: $(STAMP)
+	OPENAPI_TEST_LOOP=uvloop $(BIN)/python -W error::ResourceWarning -m pytest
 
 chaos: $(STAMP)
 	CHAOS_CALLS=$${CHAOS_CALLS:-20000} $(BIN)/python -m pytest -m chaos -q -s

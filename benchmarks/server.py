@@ -24,7 +24,7 @@ import os
 import signal
 import sys
 import time
-from typing import Final
+from typing import Final, cast
 
 _CREATED_AT: Final = "2026-11-28T10:00:00.000000Z"
 _UPDATED_AT: Final = "2026-11-28T10:00:05.250000Z"
@@ -131,8 +131,9 @@ class HttpProtocol(asyncio.Protocol):
         self.transport: asyncio.Transport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
+        # A stream transport, though not necessarily an asyncio.Transport subclass: uvloop's
+        # TCPTransport implements the interface without inheriting from it.
+        self.transport = cast(asyncio.Transport, transport)
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data

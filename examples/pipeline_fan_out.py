@@ -27,7 +27,7 @@ async def main() -> None:
             failed = n % 25 == 0
             server.create_operation(
                 f"job-{n:03d}",
-                duration=0.2 + (n % 7) * 0.1,
+                polls=1 + n % 4,  # done on its 1st to 4th poll, however fast they come
                 outcome="failed" if failed else "succeeded",
                 result={"n": n, "square": n * n},
                 error=("out_of_memory", "The worker ran out of memory") if failed else None,

@@ -32,7 +32,9 @@ def draw(op: Operation) -> None:
 async def main() -> None:
     # poll_hint=None: no Retry-After from the server, so the client's PollPolicy sets the pace.
     async with MockServer(api_key=API_KEY, poll_hint=None, cancel_delay=0.2) as server:
-        export = server.create_operation("export-7", duration=1.5, result={"rows": 1284})
+        # polls=10: each GET moves it one step (10 %, 20 %, ...), so the story below is the
+        # same on any machine; duration=... would make it progress with time instead.
+        export = server.create_operation("export-7", polls=10, result={"rows": 1284})
         stuck = server.create_operation("reindex-3", duration=None)  # stays queued for ever
 
         async with SDK(api_key=API_KEY, server_url=server.url) as sdk:
@@ -58,7 +60,7 @@ async def main() -> None:
 
             print("\n3. The same as values: wait, then the operation's own outcome")
             failing = server.create_operation(
-                "import-9", duration=0.3, outcome="failed", error=("bad_row", "Row 17 is bad")
+                "import-9", polls=3, outcome="failed", error=("bad_row", "Row 17 is bad")
             )
             res = await operations_wait(sdk.core, {"operation_id": failing.id}, poll_interval=0.1)
             match res.and_then(lambda done: done.outcome()):

@@ -1,4 +1,9 @@
-"""Shared fixtures: a scripted server per test and ready-made cores pointing at it."""
+"""Shared fixtures: a scripted server per test and ready-made cores pointing at it.
+
+Also the suite-wide hooks: the event loop switch (``OPENAPI_TEST_LOOP``, tests/loops.py)
+and the redaction of secret-looking environment values from failure reports
+(tests/redaction.py).
+"""
 
 from __future__ import annotations
 
@@ -8,7 +13,11 @@ import pytest
 
 from openapi.core import SDKCore
 from openapi.utils.retries import BackoffStrategy, RetryConfig
+from tests.loops import pytest_configure
+from tests.redaction import pytest_make_collect_report, pytest_runtest_makereport
 from tests.support import ScriptedServer
+
+__all__ = ["pytest_configure", "pytest_make_collect_report", "pytest_runtest_makereport"]
 
 API_KEY = "sk-test-SECRET-7f3a9c"
 

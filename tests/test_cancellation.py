@@ -24,7 +24,9 @@ from openapi.models.operations import GetOperationResponse
 from openapi.testing import MockServer
 from openapi.utils.options import RequestOptions
 from openapi.utils.retries import BackoffStrategy, RetryConfig
-from tests.hardening_support import SECRET_KEY, acquired
+from tests.events import retry_sleep_started
+from tests.pool_support import acquired
+from tests.secret_support import SECRET_KEY
 from tests.support import ScriptedServer, delay, json_response, operation
 
 RETRY = RetryConfig(backoff=BackoffStrategy(0.01, 0.05, 2, 10))
@@ -123,8 +125,9 @@ async def test_cancel_in_retry_after_sleep_does_not_send_again() -> None:
         op = server.create_operation("op-2", duration=None)
         server.inject(status=503, retry_after=5, times=1)
         async with SDKCore(api_key=SECRET_KEY, server_url=server.url, retry_config=RETRY) as core:
-            task = asyncio.create_task(operations_get_operation(core, {"operation_id": op.id}))
-            await asyncio.sleep(0.2)  # the 503 came back: now in the 5 s Retry-After sleep
+            with retry_sleep_started() as sleeping:
+                task = asyncio.create_task(operations_get_operation(core, {"operation_id": op.id}))
+                await sleeping.wait()  # the 503 came back: now in the 5 s Retry-After sleep
             assert [entry.status for entry in server.requests] == [503]
             task.cancel()
             with pytest.raises(asyncio.CancelledError):
@@ -174,8 +177,10 @@ async def test_cancel_racing_the_attempt_timeout_is_not_lost(server: ScriptedSer
     # A caller's cancel() that lands on the same loop tick as the per-attempt deadline must
     # still cancel the call, not come back as a RequestTimeoutError. aiohttp's own total
     # timeout loses such a cancel (it uncancels the task twice), hence asyncio.timeout.
-    server.then(delay(2, json_response(operation())))
-    timeout = 0.1
+    server.then(delay(30, json_response(operation())))
+    # The deadline must not fire before the cancel is scheduled: 0.5 s leaves room for a
+    # busy machine between the request's arrival and the call_later below.
+    timeout = 0.5
     async with SDKCore(
         api_key=SECRET_KEY, server_url=server.url, timeout=timeout, retry_config=RETRY
     ) as core:

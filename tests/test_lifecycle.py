@@ -1,4 +1,7 @@
-"""Cancellation propagates; nothing leaks."""
+"""Lifecycle: cancellation propagates, nothing leaks, and a closed SDK says so.
+
+A core that is never closed: ``tests/lifecycle/test_unclosed_core.py``.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +9,11 @@ import asyncio
 
 import pytest
 
+from openapi import SDK, InvalidRequestError
 from openapi.core import SDKCore
 from openapi.funcs.operations_get_operation import operations_get_operation
+from tests.events import retry_sleep_started
+from tests.secret_support import SECRET_KEY
 from tests.support import ScriptedServer, delay, json_response, operation
 
 
@@ -25,9 +31,9 @@ async def test_cancelling_during_retry_sleep_propagates(
     server: ScriptedServer, core: SDKCore
 ) -> None:
     server.then(json_response({}, 503, **{"Retry-After": "2"}))
-    task = asyncio.create_task(operations_get_operation(core, {"operation_id": "op_1"}))
-    await server.received(1)
-    await asyncio.sleep(0.05)
+    with retry_sleep_started() as sleeping:
+        task = asyncio.create_task(operations_get_operation(core, {"operation_id": "op_1"}))
+        await sleeping.wait()
     task.cancel()
     with pytest.raises(asyncio.CancelledError):
         await task
@@ -55,3 +61,15 @@ async def test_connections_are_returned_to_the_pool(server: ScriptedServer, core
     connector = session.connector
     assert connector is not None
     assert sum(len(v) for v in connector._acquired_per_host.values()) == 0
+
+
+async def test_facade_after_aclose_raises_invalid_request_error(server: ScriptedServer) -> None:
+    server.then(json_response(operation()))
+    sdk = SDK(api_key=SECRET_KEY, server_url=server.url)
+    async with sdk:
+        await sdk.operations.get_operation(operation_id="op_1")
+    await sdk.aclose()  # a second close is harmless
+    for call in (sdk.operations.get_operation, sdk.operations.cancel_operation):
+        with pytest.raises(InvalidRequestError, match=r"closed.*create a new one"):
+            await call(operation_id="op_1")
+    assert len(server.requests) == 1, "nothing is sent once closed"

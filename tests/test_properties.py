@@ -31,7 +31,8 @@ from openapi.models.errors import (
 )
 from openapi.testing import MockServer
 from openapi.utils.retries import RetryConfig
-from tests.hardening_support import SECRET_KEY
+from tests.loops import new_loop
+from tests.secret_support import SECRET_KEY
 from tests.support import operation
 
 T = TypeVar("T")
@@ -55,7 +56,7 @@ class Background:
     """An event loop in a thread that hosts the servers and the cores of this module."""
 
     def __init__(self) -> None:
-        self.loop = asyncio.new_event_loop()
+        self.loop = new_loop()  # uvloop's under OPENAPI_TEST_LOOP=uvloop
         self.thread = threading.Thread(target=self.loop.run_forever, daemon=True)
         self.thread.start()
         self.reply = Reply()

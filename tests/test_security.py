@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import traceback
 
 import pytest
 
@@ -13,6 +12,7 @@ from openapi.funcs.operations_get_operation import operations_get_operation
 from openapi.utils.options import RequestOptions
 from openapi.utils.retries import BackoffStrategy, RetryConfig
 from tests.conftest import API_KEY
+from tests.secret_support import everything_about
 from tests.support import (
     ScriptedServer,
     delay,
@@ -23,18 +23,6 @@ from tests.support import (
 )
 
 FAST = RequestOptions(retries=RetryConfig(backoff=BackoffStrategy(0.01, 0.02, 2, 1)), timeout=0.3)
-
-
-def everything_about(value: object) -> str:
-    """Every text a user might print or log of a value, its chain included."""
-    texts = [repr(value), str(value)]
-    if isinstance(value, BaseException):
-        texts.append("".join(traceback.format_exception(value)))
-        texts.extend(repr(arg) for arg in value.args)
-        cause = value.__cause__ or value.__context__
-        if cause is not None:
-            texts.append(everything_about(cause))
-    return "\n".join(texts)
 
 
 @pytest.mark.parametrize("key_kind", ["string", "callable"])

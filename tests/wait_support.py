@@ -11,6 +11,7 @@ import attrs
 
 from openapi.testing import MockServer
 from openapi.utils.polling import PollPolicy
+from tests.events import PATIENCE, drain_loop
 
 API_KEY = "sk-wait-tests"
 
@@ -76,7 +77,7 @@ async def later(delay: float, action: Callable[[], object]) -> None:
     action()
 
 
-async def settle(condition: Callable[[], bool], *, within: float = 1.0) -> bool:
+async def settle(condition: Callable[[], bool], *, within: float = PATIENCE) -> bool:
     """Let the loop run until ``condition()`` holds, for at most ``within`` seconds."""
     loop = asyncio.get_running_loop()
     end = loop.time() + within
@@ -91,9 +92,11 @@ async def quiet_for(server: MockServer, seconds: float) -> int:
     """How many API requests arrived during the next ``seconds``.
 
     A request the client wrote just before it stopped may still be in the socket, on its
-    way to the handler (same loop): a short grace lets it land before counting starts.
+    way to the handler (same loop): a grace of loop iterations (a busy machine makes them
+    slow, not fewer) lets it land before counting starts.
     """
     await asyncio.sleep(0.02)
+    await drain_loop()
     before = len(server.requests)
     await asyncio.sleep(seconds)
     return len(server.requests) - before

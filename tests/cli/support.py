@@ -13,14 +13,12 @@ import tty
 from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from pathlib import Path
 
-import openapi
+from tests.environment import child_env
 
 KEY = "sk-cli-UNMISTAKABLE-9f2e1d"
 WRONG_KEY = "sk-cli-WRONG-KEY-4b7c0a"
 SECRETS = (KEY, WRONG_KEY)
-SRC = str(Path(openapi.__file__).resolve().parents[1])
 FAST = ("--interval", "0.05")
 OPENAPI = (sys.executable, "-m", "openapi")
 
@@ -33,16 +31,11 @@ class Run:
 
 
 def cli_env(url: str | None, key: str | None = KEY, **extra: str) -> dict[str, str]:
-    """The environment for the command: ``src`` importable, no ``OPENAPI_*`` but these."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("OPENAPI_")}
-    path = env.get("PYTHONPATH")
-    env["PYTHONPATH"] = SRC if not path else SRC + os.pathsep + path
-    if url is not None:
-        env["OPENAPI_SERVER_URL"] = url
-    if key is not None:
-        env["OPENAPI_API_KEY"] = key
-    env.update(extra)
-    return env
+    """The environment for the command: ``src`` importable, no ``OPENAPI_*`` but these,
+    and no secret-looking variable of the developer's."""
+    settings = {"OPENAPI_SERVER_URL": url, "OPENAPI_API_KEY": key}
+    chosen = {name: value for name, value in settings.items() if value is not None}
+    return child_env(drop_prefix="OPENAPI_", **chosen, **extra)
 
 
 def assert_no_secret(*texts: str, secrets: Sequence[str] = SECRETS) -> None:

@@ -10,8 +10,9 @@ from openapi.funcs.operations_get_operation import operations_get_operation
 from openapi.types import Ok, Result
 from openapi.utils.options import RequestOptions
 from openapi.utils.retries import RetryConfig
-from tests.hardening_support import SECRET_KEY, acquired
 from tests.hostile._raw import RawServer, Script
+from tests.pool_support import acquired
+from tests.secret_support import SECRET_KEY
 
 __all__ = ["ONE_ATTEMPT", "SECRET_KEY", "Endpoint", "call_once", "outcome"]
 

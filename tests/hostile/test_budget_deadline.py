@@ -119,5 +119,7 @@ async def test_no_attempt_starts_after_the_budget() -> None:
     assert isinstance(res.error, SDKDefaultError)
     assert res.error.status_code == 503
     assert elapsed < 1.0 + SLACK
-    late = [round(at - started - 1.0, 3) for at in server.arrivals if at - started > 1.0 + 0.1]
+    # An attempt that started just inside the budget may arrive a little later on a busy
+    # machine; the old loop's extra attempt started 0.3 s or more past it.
+    late = [round(at - started - 1.0, 3) for at in server.arrivals if at - started > 1.0 + 0.25]
     assert late == []

@@ -3,23 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import sys
 from collections.abc import AsyncGenerator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
-import openapi.testing
+from tests.environment import child_env
 
-SRC = str(Path(openapi.testing.__file__).resolve().parents[2])
 _URL = re.compile(r"^Mock Operations server listening on (http://\S+)$")
 
 
-def subprocess_env() -> dict[str, str]:
-    """The environment with ``src`` importable (the package may not be installed)."""
-    path = os.environ.get("PYTHONPATH")
-    return {**os.environ, "PYTHONPATH": SRC if not path else SRC + os.pathsep + path}
+def subprocess_env(**extra: str) -> dict[str, str]:
+    """The environment for a child, ``src`` importable, no secret-looking variables."""
+    return child_env(**extra)
 
 
 @asynccontextmanager

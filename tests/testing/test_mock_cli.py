@@ -50,7 +50,7 @@ async def test_cli_help() -> None:
         "openapi.testing",
         "--help",
         stdout=asyncio.subprocess.PIPE,
-        env={**subprocess_env(), "OPENAPI_API_KEY": "sk-from-env-SECRET"},
+        env=subprocess_env(OPENAPI_API_KEY="sk-from-env-SECRET"),
     )
     stdout, _ = await process.communicate()
     assert process.returncode == 0

@@ -11,6 +11,7 @@ import aiohttp
 import pytest
 
 from openapi.testing import FaultRule, MockServer
+from tests.events import TICK, until
 
 from ._helpers import call, url
 from .conftest import MakeServer
@@ -99,14 +100,15 @@ async def test_retry_after_http_date(
 async def test_delay_then_normal_answer(
     mock_server: MockServer, http: aiohttp.ClientSession, op: str
 ) -> None:
-    mock_server.inject("delay", delay=0.3, times=1)
-    started = time.monotonic()
+    rule = mock_server.inject("delay", delay=0.3, times=1)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
     status, _, body = await call(http, mock_server, "GET", "/operations/op")
-    assert time.monotonic() - started >= 0.3
+    assert loop.time() - started >= 0.3 - TICK
     assert (status, body["id"]) == (200, "op")
-    started = time.monotonic()
+    assert mock_server.faults == []  # expired
     await call(http, mock_server, "GET", "/operations/op")
-    assert time.monotonic() - started < 0.3  # expired
+    assert [entry.fault for entry in mock_server.requests] == [rule, None]
 
 
 async def test_delay_trips_client_timeout_and_close_is_prompt(
@@ -122,7 +124,7 @@ async def test_delay_trips_client_timeout_and_close_is_prompt(
     assert (entry.status, entry.fault is not None) == (None, True)
     started = time.monotonic()
     await server.close()  # must not wait for the 30 s sleep
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 10
     assert asyncio.all_tasks() == {asyncio.current_task()}  # nothing left running
 
 
@@ -130,9 +132,10 @@ async def test_status_fault_combined_with_delay(
     mock_server: MockServer, http: aiohttp.ClientSession, op: str
 ) -> None:
     mock_server.inject(status=504, delay=0.2, times=1)
-    started = time.monotonic()
+    loop = asyncio.get_running_loop()
+    started = loop.time()
     assert (await call(http, mock_server, "GET", "/operations/op"))[0] == 504
-    assert time.monotonic() - started >= 0.2
+    assert loop.time() - started >= 0.2 - TICK
 
 
 async def test_drop_connection(
@@ -292,13 +295,10 @@ async def test_close_with_a_request_in_flight(
     server.create_operation("op")
     server.inject("delay", delay=30, method="POST")
     pending = asyncio.ensure_future(call(http, server, "POST", "/operations/op/cancel"))
-    for _ in range(500):  # wait (up to 5 s) for the request to arrive
-        if server.requests:
-            break
-        await asyncio.sleep(0.01)
+    await until(lambda: bool(server.requests), "the request to arrive")
     started = time.monotonic()
     await server.close()
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 10  # not the 30 s delay
     with pytest.raises(aiohttp.ClientConnectionError):
         await pending
     assert asyncio.all_tasks() == {asyncio.current_task()}

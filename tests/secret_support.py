@@ -1,14 +1,12 @@
-"""Helpers shared by the reliability and security hardening tests."""
+"""Looking for the API key where it must never be: a distinctive key, and every text a user
+might print or log of a value or of log records.
+"""
 
 from __future__ import annotations
 
 import logging
 import traceback
 from collections.abc import Iterable
-
-import aiohttp
-
-from openapi.core import SDKCore
 
 #: A distinctive key: if any of it shows up in a repr, a message or a log line, it leaked.
 SECRET_KEY = "sk-live-HARDENING-9f8e7d6c5b4a-DO-NOT-LEAK"
@@ -36,18 +34,3 @@ def log_texts(records: Iterable[logging.LogRecord]) -> str:
         if record.exc_info and record.exc_info[1] is not None:
             lines.append(everything_about(record.exc_info[1]))
     return "\n".join(lines)
-
-
-def connector_of(core: SDKCore) -> aiohttp.BaseConnector:
-    """The connector of the session the core made (fails if the core has none yet)."""
-    session = core._session
-    assert session is not None, "the core has not created its session yet"
-    connector = session.connector
-    assert connector is not None
-    return connector
-
-
-def acquired(core: SDKCore) -> int:
-    """Connections currently checked out of the core's pool (0 when nothing leaked)."""
-    connector = connector_of(core)
-    return len(connector._acquired) + sum(len(v) for v in connector._acquired_per_host.values())
