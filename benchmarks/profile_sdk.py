@@ -67,12 +67,16 @@ async def _breakdown(port: int) -> None:
 
     import yarl
 
-    from openapi import _pipeline as p
-    from openapi._serialization import decode_operation
+    from openapi._http.decode import is_json
+    from openapi._http.path import render_path
+    from openapi._http.state import Call, Outcome
     from openapi.core import SDKCore
     from openapi.funcs.operations_get_operation import GET_OPERATION
+    from openapi.models._converter import decode_json
+    from openapi.models.components import Operation
     from openapi.models.operations import GetOperationRequest, GetOperationResponse
     from openapi.types import Ok
+    from openapi.utils.retries import parse_retry_after
 
     base = f"http://127.0.0.1:{port}"
     url_text = base + "/operations/op-0001"
@@ -83,7 +87,7 @@ async def _breakdown(port: int) -> None:
             response = resp
         request_map = {"operation_id": "op-0001"}
         model = GetOperationRequest(operation_id="op-0001")
-        pending = p._Call(
+        pending = Call(
             GET_OPERATION,
             session,
             url_text,
@@ -92,7 +96,7 @@ async def _breakdown(port: int) -> None:
             core.config.retry_config,
             core.deadlines,
         )
-        op = decode_operation(raw)
+        op = decode_json(raw, Operation)
         meta = pending.meta(response, None)
 
         async def asyncio_timeout() -> None:
@@ -108,15 +112,15 @@ async def _breakdown(port: int) -> None:
                 factory().send(None)
 
         print("Pipeline steps, each timed alone (best of 5 x 20,000):")
-        _time("_render_path(mapping)", lambda: p._render_path(GET_OPERATION, request_map))
-        _time("_render_path(model)", lambda: p._render_path(GET_OPERATION, model))
+        _time("render_path(mapping)", lambda: render_path(GET_OPERATION, request_map))
+        _time("render_path(model)", lambda: render_path(GET_OPERATION, model))
         _time("core.server_url()", lambda: core.server_url(None))
         _time("core.fixed_authorization()", core.fixed_authorization)
         _time("core.session()", core.session)
         _time("yarl.URL(text, encoded=True)", lambda: yarl.URL(url_text, encoded=True))
         _time(
-            "_Call(...) construction (with its URL)",
-            lambda: p._Call(
+            "Call(...) construction (with its URL)",
+            lambda: Call(
                 GET_OPERATION,
                 session,
                 url_text,
@@ -131,13 +135,13 @@ async def _breakdown(port: int) -> None:
             "async with asyncio.timeout(30)  (for comparison)", lambda: drive_coro(asyncio_timeout)
         )
         _time("json.loads(body)  (raw aiohttp's resp.json())", lambda: json.loads(raw))
-        _time("decode_operation(body)  (json + cattrs)", lambda: decode_operation(raw))
-        _time("parse_retry_after(None)", lambda: p.parse_retry_after(None))
-        _time("response.content_type + _is_json", lambda: p._is_json(response.content_type))
-        _time("_Call.meta(response)  (HTTPMetadata)", lambda: pending.meta(response, None))
+        _time("decode_json(body, Operation)  (json + cattrs)", lambda: decode_json(raw, Operation))
+        _time("parse_retry_after(None)", lambda: parse_retry_after(None))
+        _time("response.content_type + is_json", lambda: is_json(response.content_type))
+        _time("Call.meta(response)  (HTTPMetadata)", lambda: pending.meta(response, None))
         _time("GetOperationResponse(op, meta)", lambda: GetOperationResponse(op, meta))
         _time("Ok(x)", lambda: Ok(op))
-        _time("p._Attempt(Ok(x))", lambda: p._Attempt(Ok(op)))
+        _time("Outcome(Ok(x))", lambda: Outcome(Ok(op)))
         _time("time.monotonic()", time.monotonic)
 
 

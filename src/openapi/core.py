@@ -37,7 +37,7 @@ from openapi._advice import (
     missing_server_url,
 )
 from openapi._advice import SERVER_URL_ENV as SERVER_URL_ENV
-from openapi._deadlines import DeadlineKeeper
+from openapi._http.deadlines import DeadlineKeeper
 from openapi._version import __version__
 from openapi.models.errors import (
     CallError,

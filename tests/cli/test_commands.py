@@ -11,8 +11,8 @@ import re
 
 import attrs
 
-from openapi._serialization import decode_operation
 from openapi.cli import ExitCode
+from openapi.models._converter import decode_json
 from openapi.models.components import Operation
 from openapi.testing import MockServer
 from tests.cli.support import FAST, KEY, cli_env, error_line, run_cli
@@ -44,10 +44,10 @@ async def test_get_json_is_the_operation(server: MockServer, env: dict[str, str]
     assert document["error"] == {"code": "boom", "message": "It broke", "details": None}
     assert isinstance(document["created_at"], str)
     # Round-trips through the SDK's own decoder, to the same operation the server reports.
-    decoded = decode_operation(run.out.encode())
+    decoded = decode_json(run.out.encode(), Operation)
     assert decoded.id == "op-json"
     assert decoded.failed
-    again = decode_operation(json.dumps(server.get_operation("op-json").to_json()).encode())
+    again = decode_json(json.dumps(server.get_operation("op-json").to_json()).encode(), Operation)
     assert decoded == again
 
 

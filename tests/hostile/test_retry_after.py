@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from openapi import Err, Ok, SDKDefaultError
-from openapi._pipeline import parse_retry_after as reexported
+from openapi._http.decode import parse_retry_after as reexported
 from openapi.core import SDKCore
 from openapi.funcs.operations_get_operation import operations_get_operation
 from openapi.utils.options import RequestOptions

@@ -51,7 +51,7 @@ def clean(text: str) -> str:
 
 def operation_json(operation: Operation) -> dict[str, Any]:
     """The operation as the API returns it: JSON-ready, date-times as RFC 3339 strings."""
-    from openapi._serialization import converter
+    from openapi.models._converter import converter
 
     data: dict[str, Any] = converter.unstructure(operation)
     data["status"] = str(operation.status)

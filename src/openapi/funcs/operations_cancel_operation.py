@@ -18,8 +18,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from openapi._pipeline import Endpoint, call
+from openapi._http.endpoint import Endpoint
+from openapi._http.request import call
 from openapi.core import SDKCore
+from openapi.models.components import Operation
 from openapi.models.errors import CallError
 from openapi.models.operations.cancel_operation import (
     CancelOperationRequest,
@@ -37,6 +39,7 @@ CANCEL_OPERATION = Endpoint(
     method="POST",
     path="/operations/{operation_id}/cancel",
     request=CancelOperationRequest,
+    success=Operation,
     response=CancelOperationResponse,
 )
 

@@ -20,8 +20,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
-from openapi._pipeline import Endpoint, call
+from openapi._http.endpoint import Endpoint
+from openapi._http.request import call
 from openapi.core import SDKCore
+from openapi.models.components import Operation
 from openapi.models.errors import CallError
 from openapi.models.operations.get_operation import GetOperationRequest, GetOperationResponse
 from openapi.types import Result
@@ -36,6 +38,7 @@ GET_OPERATION = Endpoint(
     method="GET",
     path="/operations/{operation_id}",
     request=GetOperationRequest,
+    success=Operation,
     response=GetOperationResponse,
 )
 

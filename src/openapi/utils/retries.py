@@ -1,25 +1,23 @@
-"""Retry policy (``RetryConfig``, ``BackoffStrategy``), the Retry-After rule and the retry
-loop, built on ``backoff``.
+"""Retry policy (``RetryConfig``, ``BackoffStrategy``) and the Retry-After rule.
 
-The loop retries what the pipeline marks retryable, sleeping a jittered exponential delay, or
-the server's ``Retry-After`` instead when it sent a usable one (``parse_retry_after``). The
-budget, ``BackoffStrategy.max_elapsed_time``, is a deadline for the whole call: no retry
-starts after it, and a wait (computed or asked for by the server) that would end past it
-stops the retries at once, so the last error is returned without sleeping in vain. The
-pipeline cuts each attempt's timeout to what is left of the budget.
+The pipeline's retry loop (``openapi._http.retry``, on ``backoff``) retries what this
+policy marks retryable, sleeping a jittered exponential delay, or the server's
+``Retry-After`` instead when it sent a usable one (``parse_retry_after``). The budget,
+``BackoffStrategy.max_elapsed_time``, is a deadline for the whole call: no retry starts
+after it, and a wait (computed or asked for by the server) that would end past it stops the
+retries at once, so the last error is returned without sleeping in vain. Each attempt's
+timeout is cut to what is left of the budget.
 """
 
 from __future__ import annotations
 
 import email.utils
-import random
 import time
-from collections.abc import Awaitable, Callable, Generator, Iterable, Mapping
+from collections.abc import Iterable
 from datetime import UTC
-from typing import Any, Literal, Protocol, TypeVar, cast
+from typing import Literal, cast
 
 import attrs
-import backoff
 
 from openapi.utils._fields import FACTOR, POSITIVE_SECONDS, to_float
 
@@ -27,8 +25,6 @@ __all__ = [
     "DEFAULT_RETRY_STATUS_CODES",
     "BackoffStrategy",
     "RetryConfig",
-    "Retryable",
-    "call_with_retries",
     "parse_retry_after",
 ]
 
@@ -138,84 +134,3 @@ class RetryConfig:
     def none(cls) -> RetryConfig:
         """A policy that never retries."""
         return cls(strategy="none")
-
-
-class Retryable(Protocol):
-    """What the retry loop needs to know about one attempt's outcome."""
-
-    @property
-    def retryable(self) -> bool: ...
-
-    @property
-    def retry_after(self) -> float | None: ...
-
-
-A = TypeVar("A", bound=Retryable)
-
-
-def _delays(policy: BackoffStrategy, deadline: float) -> Generator[float, Retryable | None, None]:
-    """The wait before each retry; ``backoff`` sends in the outcome that needs it.
-
-    The server's ``Retry-After`` replaces the computed wait when it is a positive delay
-    (``parse_retry_after`` gives no other). Returning ends the retries, and it does so when
-    the wait would end at or past ``deadline``: no attempt may start after it, so a hint
-    beyond the budget gives up at once, and so does a computed wait that no longer fits.
-    """
-    outcome = yield 0.0  # backoff primes the generator with send(None)
-    interval = policy.initial_interval
-    while outcome is not None:
-        hint = outcome.retry_after
-        if hint is not None and hint > 0:
-            delay = hint
-        else:
-            # Never zero: initial_interval > 0 and exponent >= 1 (see BackoffStrategy).
-            delay = min(interval, policy.max_interval) * random.uniform(0.5, 1.0)
-            interval = min(interval * policy.exponent, policy.max_interval)
-        if delay >= deadline - time.monotonic():
-            return
-        outcome = yield delay
-
-
-async def call_with_retries(
-    send: Callable[[], Awaitable[A]],
-    config: RetryConfig,
-    *,
-    first: A,
-    deadline: float,
-    on_retry: Callable[[A, float], None] | None = None,
-) -> A:
-    """Run ``send`` again until its outcome is not retryable or the policy gives up.
-
-    ``first`` is the outcome of the call's first attempt, which the caller made itself
-    without touching ``backoff``: the common case (one attempt, no retry) pays for nothing
-    else. ``deadline`` (``time.monotonic()``) is the end of the call's budget; ``send`` is
-    expected to cut its own attempt to it. ``on_retry`` sees each outcome about to be retried
-    and the wait before the retry.
-    """
-    if not first.retryable or config.strategy == "none":
-        return first
-
-    pending: list[A] = [first]
-
-    async def attempt() -> A:
-        # The first outcome is already in hand: hand it to backoff instead of sending again.
-        return pending.pop() if pending else await send()
-
-    def log_retry(details: Mapping[str, Any]) -> None:
-        if on_retry is not None:
-            on_retry(details["value"], details["wait"])
-
-    retrying = backoff.on_predicate(
-        _delays,
-        predicate=lambda outcome: outcome.retryable,
-        # backoff checks max_time only after an attempt has run, so it alone would start one
-        # more attempt past the deadline: ``_delays`` ends the retries before that.
-        max_time=max(deadline - time.monotonic(), 0.0),
-        jitter=None,
-        on_backoff=log_retry,
-        logger=None,
-        policy=config.backoff,
-        deadline=deadline,
-    )(attempt)
-    outcome: A = await retrying()
-    return outcome

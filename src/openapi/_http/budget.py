@@ -2,7 +2,7 @@
 
 ``BackoffStrategy.max_elapsed_time`` bounds the whole call, wall clock: each attempt's
 timeout is ``min(timeout, time left)`` and no attempt starts once nothing is left (the retry
-loop, ``openapi.utils.retries``, does not sleep past it either). When the budget runs out
+loop, ``openapi._http.retry``, does not sleep past it either). When the budget runs out
 during an attempt that was cut short, the error an earlier attempt got is returned if there
 is one (a server's 503 says more than "no time left"), its message saying the budget was
 spent.

@@ -14,7 +14,7 @@ turns a cancel into a poll that cancels nothing. So every request goes out with
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Final
 
 import yarl
@@ -23,6 +23,7 @@ __all__ = [
     "CREDENTIAL_HEADERS",
     "MAX_REDIRECTS",
     "REDIRECT_STATUSES",
+    "next_hop",
     "redirect_target",
     "shown",
     "without_credentials",
@@ -59,6 +60,34 @@ def redirect_target(method: str, status: int, current: yarl.URL, location: str) 
         return f"the Location is not a valid URL ({exc}), so it is not followed"
     if not valid:
         return "the Location is not an http(s) URL with a host, so it is not followed"
+    return target
+
+
+def next_hop(
+    method: str,
+    status: int,
+    current: yarl.URL,
+    location: str,
+    hops: int,
+    session_headers: Iterable[str],
+) -> yarl.URL | str:
+    """Where to follow a redirect to, or a sentence saying why it is not followed.
+
+    ``hops`` is how many redirects led to ``current``; ``session_headers`` the names of the
+    aiohttp session's default headers, which aiohttp adds to every request it sends.
+    """
+    target = redirect_target(method, status, current, location)
+    if isinstance(target, str):
+        return target
+    if hops == MAX_REDIRECTS:
+        return f"that is more than {MAX_REDIRECTS} redirects in a row; fix server_url"
+    if target.origin() != current.origin() and any(
+        name.lower() in CREDENTIAL_HEADERS for name in session_headers
+    ):
+        return (
+            "another origin, and the aiohttp session's default headers carry credentials "
+            "that would go with the request; pass a session without them"
+        )
     return target
 
 

@@ -10,16 +10,16 @@ from __future__ import annotations
 from typing import Final, TypeVar
 
 from openapi._advice import status_advice
-from openapi._bodies import ERROR_BODY_LIMIT, SUCCESS_BODY_LIMIT
-from openapi._serialization import ApiErrorBody, decode_api_error, describe
-from openapi._transport_errors import detached
+from openapi._http.bodies import ERROR_BODY_LIMIT, SUCCESS_BODY_LIMIT
+from openapi._http.transport_errors import detached
+from openapi.models._converter import ApiErrorBody, decode_api_error, describe
 from openapi.models.components import HTTPMetadata
 from openapi.models.errors import ApiError, ResponseValidationError, SDKDefaultError
 
 __all__ = [
     "advice",
     "body_too_large",
-    "invalid_operation",
+    "invalid_body",
     "not_json",
     "preview",
     "redirect_refused",
@@ -106,24 +106,28 @@ def not_json(
     )
 
 
-def body_too_large(where: str, meta: HTTPMetadata, head: bytes) -> ResponseValidationError:
-    """A 2XX JSON body past ``SUCCESS_BODY_LIMIT`` (decompressed)."""
+def body_too_large(
+    where: str, meta: HTTPMetadata, head: bytes, schema: str
+) -> ResponseValidationError:
+    """A 2XX JSON body past ``SUCCESS_BODY_LIMIT`` (decompressed); ``schema`` names the
+    success model (``"Operation"``)."""
     return ResponseValidationError(
         f"{where} answered HTTP {meta.status_code} with a body over "
-        f"{SUCCESS_BODY_LIMIT // (1024 * 1024)} MiB, more than any Operation should be; it "
+        f"{SUCCESS_BODY_LIMIT // (1024 * 1024)} MiB, more than any {schema} should be; it "
         f"was not read further. This is a server bug: {_report(meta)}",
         http_meta=meta,
         body=_text(head),
     )
 
 
-def invalid_operation(
-    where: str, meta: HTTPMetadata, raw: bytes, exc: Exception
+def invalid_body(
+    where: str, meta: HTTPMetadata, raw: bytes, exc: Exception, schema: str
 ) -> ResponseValidationError:
-    """A 2XX JSON body that is not a valid ``Operation``; ``exc`` says why (and is chained)."""
+    """A 2XX JSON body that is not a valid ``schema`` (the success model's name, such as
+    ``"Operation"``); ``exc`` says why (and is chained)."""
     document = _document(raw, True)
     explanation = (
-        f"{where} answered HTTP {meta.status_code} with a body that is not a valid Operation: "
+        f"{where} answered HTTP {meta.status_code} with a body that is not a valid {schema}: "
         f"{describe(exc)}. "
         + (f"{_said(document, '')}. " if document else "")
         + f"This is a server bug: {_report(meta, document)}"
@@ -149,7 +153,7 @@ def undecodable(
 
 
 def redirect_refused(where: str, meta: HTTPMetadata, location: str, why: str) -> SDKDefaultError:
-    """A redirect the SDK does not follow; ``why`` is a sentence from ``openapi._redirects``."""
+    """A redirect the SDK does not follow; ``why`` is a sentence from ``_http.redirects``."""
     return SDKDefaultError(
         f"{where} answered HTTP {meta.status_code} redirecting to {location}: {why}",
         http_meta=meta,

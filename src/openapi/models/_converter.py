@@ -1,4 +1,6 @@
-"""The one cattrs converter, and the decoders built from it once, on first use.
+"""The one cattrs converter: JSON bodies into models (``decode_json``), models into JSON.
+
+Each model's decoding rules live here, so the pipeline (``openapi._http``) knows none.
 
 Decoding is strict about types (a number is not a string) and lenient about evolution:
 unknown fields are ignored and an unknown ``status`` is kept as its string.
@@ -6,12 +8,11 @@ unknown fields are ignored and an unknown ``status`` is kept as its string.
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 import cattrs
 from cattrs.gen import make_dict_structure_fn, override
@@ -19,7 +20,9 @@ from cattrs.v import format_exception
 
 from openapi.models.components import Operation, OperationError, OperationStatus
 
-__all__ = ["ApiErrorBody", "converter", "decode_api_error", "decode_operation", "describe"]
+__all__ = ["ApiErrorBody", "converter", "decode_api_error", "decode_json", "describe"]
+
+T = TypeVar("T")
 
 converter = cattrs.Converter(forbid_extra_keys=False)
 
@@ -116,17 +119,22 @@ converter.register_structure_hook(OperationError | None, _optional(_operation_er
 converter.register_unstructure_hook(datetime, lambda dt: dt.isoformat())
 
 
-@functools.cache
-def _operation_hook() -> Callable[[Any, type[Operation]], Operation]:
-    # Generated on first use rather than at import: cattrs compiles it, a few milliseconds
-    # that a program which never decodes (or imports the SDK for its types) need not pay.
-    hook = make_dict_structure_fn(Operation, converter, progress=override(struct_hook=_progress))
-    converter.register_structure_hook(Operation, hook)
-    return hook
+def _operation_hook(_: type[Operation]) -> Callable[[Any, type[Operation]], Operation]:
+    # Operation's hook, with the progress check: cattrs calls this factory (and compiles
+    # the hook, a few milliseconds) the first time an Operation is structured, not at import.
+    return make_dict_structure_fn(Operation, converter, progress=override(struct_hook=_progress))
 
 
-def decode_operation(body: bytes) -> Operation:
-    """Parse a JSON body into an ``Operation``; raises ``ValueError`` or a cattrs error."""
+converter.register_structure_hook_factory(lambda t: t is Operation, _operation_hook)
+
+
+_HOOKS: dict[type[Any], Callable[[Any, Any], Any]] = {}
+"""Each success model's hook, looked up once: cattrs' dispatch per call costs more."""
+
+
+def decode_json(body: bytes, model: type[T]) -> T:
+    """Parse a JSON object into ``model`` (an attrs class); raises ``ValueError`` or a cattrs
+    error saying why the body is not one."""
     # JSON is UTF-8 (RFC 8259): decoding first skips json's encoding sniffing. A BOM is
     # tolerated, as the RFC allows, without the slower "utf-8-sig" codec.
     if body.startswith(b"\xef\xbb\xbf"):
@@ -134,7 +142,11 @@ def decode_operation(body: bytes) -> Operation:
     data = json.loads(body.decode())
     if not isinstance(data, dict):
         raise TypeError(f"expected a JSON object, got {_type_name(data)}")
-    return _operation_hook()(data, Operation)
+    hook = _HOOKS.get(model)
+    if hook is None:
+        hook = _HOOKS[model] = converter.get_structure_hook(model)
+    value: T = hook(data, model)
+    return value
 
 
 class ApiErrorBody:
