@@ -64,7 +64,7 @@ def test_lazy_subpackages_resolve() -> None:
 
     assert CancelOperationRequest.__module__ == "openapi.models.operations.cancel_operation"
     assert GetOperationResponse.__module__ == "openapi.models.operations.get_operation"
-    assert HTTPMetadata.__module__ == "openapi.models.components"
+    assert HTTPMetadata.__module__ == "openapi.models.http_metadata"
     assert PollPolicy.__module__ == "openapi.utils.polling"
     assert RequestOptions.__module__ == "openapi.utils.options"
     import openapi.utils
