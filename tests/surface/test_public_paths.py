@@ -23,7 +23,7 @@ CONFIG = "RetryConfig BackoffStrategy RequestOptions PollPolicy"
 PUBLIC: dict[str, str] = {
     "openapi": f"__version__ SDK SDKCore Ok Err Result {ERRORS} {MODELS} {CONFIG}",
     "openapi.sdk": "SDK Operations",
-    "openapi.core": "SDKCore SDKConfig ApiKey AsyncClosing",
+    "openapi.core": "SDKCore SDKConfig CoreSettings ApiKey AsyncClosing DEFAULT_TIMEOUT",
     "openapi.types": "Ok Err Result UnwrapError",
     "openapi.errors": f"{ERRORS} CallError",
     "openapi.models.errors": f"{ERRORS} CallError",
@@ -44,9 +44,9 @@ PUBLIC: dict[str, str] = {
         "operations_wait operations_watch operations_wait_many WaitMany WaitError OnUpdate "
         "DEFAULT_CANCEL_GRACE DEFAULT_CONCURRENCY"
     ),
-    "openapi.utils": CONFIG,
+    "openapi.utils": f"{CONFIG} CallOptions PollOptions",
     "openapi.utils.retries": "RetryConfig BackoffStrategy parse_retry_after",
-    "openapi.utils.options": "RequestOptions",
+    "openapi.utils.options": "RequestOptions CallOptions PollOptions",
     "openapi.utils.polling": "PollPolicy",
     "openapi.testing": "MockServer MockOperation FaultKind RequestLogEntry",
     "openapi.testing.pytest_plugin": "mock_server",

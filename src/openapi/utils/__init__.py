@@ -1,4 +1,5 @@
-"""Call configuration: ``RetryConfig``, ``BackoffStrategy``, ``RequestOptions``, ``PollPolicy``.
+"""Call configuration: ``RetryConfig``, ``BackoffStrategy``, ``RequestOptions`` (and its keyword
+forms ``CallOptions``, ``PollOptions``), ``PollPolicy``.
 
 Names load on first use, so a program that never waits never imports the polling policy
 (the imports below are the list of exports: see ``openapi._lazy``).
@@ -11,6 +12,8 @@ from typing import TYPE_CHECKING
 from openapi._lazy import lazy_exports
 
 if TYPE_CHECKING:
+    from openapi.utils.options import CallOptions as CallOptions
+    from openapi.utils.options import PollOptions as PollOptions
     from openapi.utils.options import RequestOptions as RequestOptions
     from openapi.utils.polling import PollPolicy as PollPolicy
     from openapi.utils.retries import BackoffStrategy as BackoffStrategy
