@@ -6,7 +6,9 @@ Create one per event loop and share it across your application::
         res = await operations_get_operation(core, {"operation_id": "op_123"})
 
 Configuration problems (no key, no server URL, an ``http://`` URL to a remote host) do not
-raise here: every call returns them as ``Err(InvalidRequestError)`` and sends nothing.
+raise here: every call returns them as ``Err(InvalidRequestError)`` and sends nothing. A
+setting that cannot be one does raise: a misspelt name is a ``TypeError``, a ``timeout`` or
+``connection_limit`` that is not a positive finite number a ``ValueError``.
 """
 
 from __future__ import annotations
