@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -64,7 +67,7 @@ def test_lazy_subpackages_resolve() -> None:
 
     assert CancelOperationRequest.__module__ == "openapi.models.operations.cancel_operation"
     assert GetOperationResponse.__module__ == "openapi.models.operations.get_operation"
-    assert HTTPMetadata.__module__ == "openapi.models.components"
+    assert HTTPMetadata.__module__ == "openapi.models.http_metadata"
     assert PollPolicy.__module__ == "openapi.utils.polling"
     assert RequestOptions.__module__ == "openapi.utils.options"
     import openapi.utils
@@ -81,3 +84,68 @@ def test_lazy_names_resolve(name: str) -> None:
 
     assert getattr(openapi, name).__name__ == name
     assert name in dir(openapi)
+
+
+LAZY_PACKAGES = ("openapi", "openapi.utils", "openapi.models.operations")
+
+
+@pytest.mark.parametrize("package", LAZY_PACKAGES)
+def test_exports_are_listed_once(package: str) -> None:
+    # The ``if TYPE_CHECKING:`` imports are the list: no ``__all__`` or name-to-module table
+    # restates them, and ``__all__`` (built on demand) is exactly those names.
+    import ast
+    import importlib
+
+    module = importlib.import_module(package)
+    tree = ast.parse(Path(str(module.__file__)).read_text(encoding="utf-8"))
+    assigned = {
+        target.id
+        for node in tree.body
+        if isinstance(node, ast.Assign | ast.AnnAssign)
+        for target in (node.targets if isinstance(node, ast.Assign) else [node.target])
+        for target in (target.elts if isinstance(target, ast.Tuple) else [target])
+        if isinstance(target, ast.Name)
+    }
+    assert assigned == {"__getattr__", "__dir__"}
+    listed = [
+        alias.asname
+        for node in tree.body
+        if isinstance(node, ast.If)
+        for statement in node.body
+        if isinstance(statement, ast.ImportFrom)
+        for alias in statement.names
+    ]
+    assert listed == [alias for alias in listed if alias]  # every one ``name as name``
+    assert module.__all__ == sorted(str(name) for name in listed)
+
+
+@pytest.mark.parametrize("package", LAZY_PACKAGES)
+def test_exports_read_alike_from_source_and_from_bytecode(package: str) -> None:
+    from openapi._lazy import lazy_homes
+
+    assert lazy_homes(package) == lazy_homes(package, from_source=False)
+
+
+def test_exports_work_without_sources(tmp_path: Path) -> None:
+    # Some bundlers ship bytecode only: the exports are then read from the compiled module.
+    import compileall
+
+    import openapi
+
+    copy = tmp_path / "openapi"
+    shutil.copytree(Path(openapi.__file__).parent, copy)
+    assert compileall.compile_dir(copy, quiet=1, legacy=True)
+    for source in copy.rglob("*.py"):
+        source.unlink()
+    script = (
+        "import openapi.utils\n"
+        "from openapi import SDK, Ok, HTTPMetadata\n"
+        "assert openapi.__file__.endswith('.pyc'), openapi.__file__\n"
+        "assert openapi.utils.PollPolicy.__name__ == 'PollPolicy'\n"
+        "assert 'RetryConfig' in openapi.__all__\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False
+    )
+    assert done.returncode == 0, done.stderr

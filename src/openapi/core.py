@@ -6,7 +6,9 @@ Create one per event loop and share it across your application::
         res = await operations_get_operation(core, {"operation_id": "op_123"})
 
 Configuration problems (no key, no server URL, an ``http://`` URL to a remote host) do not
-raise here: every call returns them as ``Err(InvalidRequestError)`` and sends nothing.
+raise here: every call returns them as ``Err(InvalidRequestError)`` and sends nothing. A
+setting that cannot be one does raise: a misspelt name is a ``TypeError``, a ``timeout`` or
+``connection_limit`` that is not a positive finite number a ``ValueError``.
 """
 
 from __future__ import annotations
@@ -18,9 +20,9 @@ import os
 import re
 import ssl
 import warnings
-from collections.abc import AsyncGenerator, Awaitable, Callable, Mapping
+from collections.abc import AsyncGenerator, Mapping
 from types import TracebackType
-from typing import Any, Final, Generic, Self, TypeAlias, TypeVar, cast
+from typing import Any, Final, Generic, Self, TypeVar, Unpack, cast
 
 import aiohttp
 import attrs
@@ -38,6 +40,10 @@ from openapi._advice import (
 )
 from openapi._advice import SERVER_URL_ENV as SERVER_URL_ENV
 from openapi._http.deadlines import DeadlineKeeper
+from openapi._settings import CORE_SETTINGS, DEFAULT_CONNECTION_LIMIT, check_keywords
+from openapi._settings import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
+from openapi._settings import ApiKey as ApiKey
+from openapi._settings import CoreSettings as CoreSettings
 from openapi._version import __version__
 from openapi.models.errors import (
     CallError,
@@ -49,12 +55,8 @@ from openapi.types import Err, Ok, Result
 from openapi.utils._fields import POSITIVE_COUNT, POSITIVE_SECONDS, to_float
 from openapi.utils.retries import RetryConfig
 
-__all__ = ["ApiKey", "AsyncClosing", "SDKConfig", "SDKCore"]
+__all__ = ["ApiKey", "AsyncClosing", "CoreSettings", "SDKConfig", "SDKCore"]
 
-ApiKey: TypeAlias = str | Callable[[], str] | Callable[[], Awaitable[str]]
-"""An API key, or a (sync or async) callable returning the current one, called per request."""
-
-DEFAULT_TIMEOUT: Final = 30.0
 USER_AGENT: Final = f"openapi-python/{__version__}"
 UNCLOSED_MESSAGE: Final = (
     "SDKCore was garbage-collected without aclose(); use 'async with SDKCore(...)' "
@@ -76,7 +78,7 @@ class SDKConfig:
     headers: Mapping[str, str] = attrs.field(factory=dict[str, str])
     allow_insecure_http: bool = False
     verify_ssl: bool | ssl.SSLContext = True
-    connection_limit: int = attrs.field(default=100, validator=POSITIVE_COUNT)
+    connection_limit: int = attrs.field(default=DEFAULT_CONNECTION_LIMIT, validator=POSITIVE_COUNT)
 
 
 _T = TypeVar("_T")
@@ -165,46 +167,26 @@ class AsyncClosing:
 class SDKCore(AsyncClosing):
     """Configuration, transport (one shared ``aiohttp.ClientSession``) and auth.
 
-    - ``api_key``: a string, or a sync/async callable returning one (called once per
-      attempt, inside the attempt's deadline, so keys can rotate; a sync one runs on the
-      event loop and must be quick). Defaults to ``$OPENAPI_API_KEY``.
-    - ``server_url``: the API's base URL. Defaults to ``$OPENAPI_SERVER_URL``.
-    - ``session``: an ``aiohttp.ClientSession`` of yours, used as is and never closed by the
-      SDK. Without one, the core creates its own on first use, inside the running loop, and
-      closes it in ``aclose()`` / ``async with``.
-    - ``retry_config``, ``timeout`` (seconds per attempt, a positive finite number; the retry
-      budget may cut it), ``headers``: defaults for every call; ``RequestOptions`` overrides
-      them per call. ``connection_limit``: size of the SDK-owned pool, a positive int.
-      A setting that is not a positive finite number raises ``ValueError`` naming it.
-    - ``allow_insecure_http``: permit ``http://`` to a non-loopback host (off: the key would
-      travel in clear text). ``verify_ssl``: ``False`` turns TLS verification off (don't), or
-      pass an ``ssl.SSLContext``.
+    Takes the keyword arguments ``CoreSettings`` declares, each documented there: the API
+    key and server URL (by default from the environment), a session of yours or none, and
+    the defaults of every call (``RequestOptions`` overrides them per call).
     """
 
-    def __init__(
-        self,
-        *,
-        api_key: ApiKey | None = None,
-        server_url: str | None = None,
-        session: aiohttp.ClientSession | None = None,
-        retry_config: RetryConfig | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
-        headers: Mapping[str, str] | None = None,
-        allow_insecure_http: bool = False,
-        verify_ssl: bool | ssl.SSLContext = True,
-        connection_limit: int = 100,
-    ) -> None:
+    def __init__(self, **settings: Unpack[CoreSettings]) -> None:
+        check_keywords(settings, CORE_SETTINGS, "SDKCore")
+        api_key = settings.get("api_key")
         key = api_key if api_key is not None else os.environ.get(API_KEY_ENV) or None
         self._api_key = _Secret(key) if key is not None else None
         self.config = SDKConfig(
-            server_url=server_url or os.environ.get(SERVER_URL_ENV) or None,
-            retry_config=retry_config or RetryConfig(),
-            timeout=timeout,
-            headers=dict(headers or {}),
-            allow_insecure_http=allow_insecure_http,
-            verify_ssl=verify_ssl,
-            connection_limit=connection_limit,
+            server_url=settings.get("server_url") or os.environ.get(SERVER_URL_ENV) or None,
+            retry_config=settings.get("retry_config") or RetryConfig(),
+            timeout=settings.get("timeout", DEFAULT_TIMEOUT),
+            headers=dict(settings.get("headers") or {}),
+            allow_insecure_http=settings.get("allow_insecure_http", False),
+            verify_ssl=settings.get("verify_ssl", True),
+            connection_limit=settings.get("connection_limit", DEFAULT_CONNECTION_LIMIT),
         )
+        session = settings.get("session")
         self._session = session
         self._owns_session = session is None
         self._watch: AsyncGenerator[None, None] | None = None

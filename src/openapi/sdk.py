@@ -1,18 +1,19 @@
 """``SDK``: the friendly facade. Methods take keyword arguments and raise on error.
 
 It re-implements nothing: each method calls the standalone function and unwraps its
-``Result``, raising the ``SDKBaseError`` an ``Err`` holds.
+``Result``, raising the ``SDKBaseError`` an ``Err`` holds. It restates nothing either: the
+constructor takes ``SDKCore``'s ``CoreSettings`` and each method's per-call options are
+``CallOptions`` (or ``PollOptions`` for a wait), the keyword form of ``RequestOptions``.
 """
 
 from __future__ import annotations
 
-import ssl
-from collections.abc import AsyncIterator, Iterable, Mapping
+from collections.abc import AsyncIterator, Iterable
 from contextlib import aclosing
+from typing import Unpack
 
-import aiohttp
-
-from openapi.core import DEFAULT_TIMEOUT, ApiKey, AsyncClosing, SDKCore
+from openapi._settings import CORE_SETTINGS, check_keywords
+from openapi.core import AsyncClosing, CoreSettings, SDKCore
 from openapi.funcs.operations_cancel_operation import operations_cancel_operation
 from openapi.funcs.operations_get_operation import operations_get_operation
 from openapi.funcs.operations_wait import (
@@ -31,22 +32,10 @@ from openapi.models.operations import (
     GetOperationRequest,
     GetOperationResponse,
 )
-from openapi.utils.options import RequestOptions
+from openapi.utils.options import CallOptions, PollOptions, call_options, poll_options
 from openapi.utils.polling import PollPolicy
-from openapi.utils.retries import RetryConfig
 
 __all__ = ["SDK", "Operations"]
-
-
-def _options(
-    retries: RetryConfig | None,
-    timeout: float | None,
-    headers: Mapping[str, str] | None,
-    server_url: str | None,
-) -> RequestOptions | None:
-    if retries is None and timeout is None and headers is None and server_url is None:
-        return None
-    return RequestOptions(retries=retries, timeout=timeout, headers=headers, server_url=server_url)
 
 
 class Operations:
@@ -59,16 +48,17 @@ class Operations:
         self,
         *,
         operation_id: str,
-        retries: RetryConfig | None = None,
-        timeout: float | None = None,
-        headers: Mapping[str, str] | None = None,
-        server_url: str | None = None,
+        **options: Unpack[CallOptions],
     ) -> GetOperationResponse:
-        """Poll an async operation. Raises an ``SDKBaseError`` subclass on failure."""
+        """Poll an async operation. Raises an ``SDKBaseError`` subclass on failure.
+
+        ``options``: ``retries``, ``timeout`` (per attempt), ``headers``, ``server_url``
+        for this call (``CallOptions``).
+        """
         result = await operations_get_operation(
             self._core,
             GetOperationRequest(operation_id=operation_id),
-            _options(retries, timeout, headers, server_url),
+            call_options(options, "get_operation"),
         )
         return result.unwrap()
 
@@ -76,21 +66,21 @@ class Operations:
         self,
         *,
         operation_id: str,
-        retries: RetryConfig | None = None,
-        timeout: float | None = None,
-        headers: Mapping[str, str] | None = None,
-        server_url: str | None = None,
+        **options: Unpack[CallOptions],
     ) -> CancelOperationResponse:
-        """Cancel a running async operation. Raises an ``SDKBaseError`` subclass on failure."""
+        """Cancel a running async operation. Raises an ``SDKBaseError`` subclass on failure.
+
+        ``options`` as for ``get_operation``.
+        """
         result = await operations_cancel_operation(
             self._core,
             CancelOperationRequest(operation_id=operation_id),
-            _options(retries, timeout, headers, server_url),
+            call_options(options, "cancel_operation"),
         )
         return result.unwrap()
 
     # Waiting. ``timeout`` bounds the whole wait here, so the per-attempt timeout of each
-    # request is spelled ``request_timeout``.
+    # request is spelled ``request_timeout`` (``PollOptions``).
 
     async def wait(
         self,
@@ -101,17 +91,15 @@ class Operations:
         on_update: OnUpdate | None = None,
         cancel_on_timeout: bool = False,
         cancel_grace: float = DEFAULT_CANCEL_GRACE,
-        retries: RetryConfig | None = None,
-        request_timeout: float | None = None,
-        headers: Mapping[str, str] | None = None,
-        server_url: str | None = None,
+        **options: Unpack[PollOptions],
     ) -> Operation:
         """Poll until the operation is done and return it (``failed``/``cancelled`` included).
 
         Raises ``WaitTimeoutError`` at the ``timeout`` deadline (after asking the server to
         cancel if ``cancel_on_timeout``, within ``cancel_grace`` seconds), or the call's
-        ``SDKBaseError``. ``on_update`` (sync or async) sees each changed state. See
-        ``operations_wait``.
+        ``SDKBaseError``. ``on_update`` (sync or async) sees each changed state. ``options``
+        (``retries``, ``request_timeout``, ``headers``, ``server_url``) apply to each poll
+        and to the cancel. See ``operations_wait``.
         """
         result = await operations_wait(
             self._core,
@@ -121,7 +109,7 @@ class Operations:
             on_update=on_update,
             cancel_on_timeout=cancel_on_timeout,
             cancel_grace=cancel_grace,
-            options=_options(retries, request_timeout, headers, server_url),
+            options=poll_options(options, "wait"),
         )
         return result.unwrap()
 
@@ -134,10 +122,7 @@ class Operations:
         poll_interval: PollPolicy | float | None = None,
         cancel_on_timeout: bool = False,
         cancel_grace: float = DEFAULT_CANCEL_GRACE,
-        retries: RetryConfig | None = None,
-        request_timeout: float | None = None,
-        headers: Mapping[str, str] | None = None,
-        server_url: str | None = None,
+        **options: Unpack[PollOptions],
     ) -> WaitMany:
         """Wait for many operations; an async iterator of ``(operation_id, Result)``.
 
@@ -154,7 +139,7 @@ class Operations:
             poll_interval=poll_interval,
             cancel_on_timeout=cancel_on_timeout,
             cancel_grace=cancel_grace,
-            options=_options(retries, request_timeout, headers, server_url),
+            options=poll_options(options, "wait_many"),
         )
 
     async def watch(
@@ -163,10 +148,7 @@ class Operations:
         operation_id: str,
         timeout: float | None = None,
         poll_interval: PollPolicy | float | None = None,
-        retries: RetryConfig | None = None,
-        request_timeout: float | None = None,
-        headers: Mapping[str, str] | None = None,
-        server_url: str | None = None,
+        **options: Unpack[PollOptions],
     ) -> AsyncIterator[Operation]:
         """Yield each changed state of the operation, ending after the terminal one.
 
@@ -178,7 +160,7 @@ class Operations:
             GetOperationRequest(operation_id=operation_id),
             timeout=timeout,
             poll_interval=poll_interval,
-            options=_options(retries, request_timeout, headers, server_url),
+            options=poll_options(options, "watch"),
         )
         async with aclosing(states):
             async for state in states:
@@ -188,7 +170,8 @@ class Operations:
 class SDK(AsyncClosing):
     """The Operations API client.
 
-    Takes the same settings as ``SDKCore`` (or an existing ``core=``)::
+    Takes the settings of an ``SDKCore`` (``CoreSettings``), or an existing ``core=`` and
+    then no setting (``TypeError``)::
 
         async with SDK(api_key="...", server_url="https://ops.example.com") as sdk:
             res = await sdk.operations.get_operation(operation_id="op_123")
@@ -202,34 +185,15 @@ class SDK(AsyncClosing):
     core: SDKCore
     operations: Operations
 
-    def __init__(
-        self,
-        *,
-        api_key: ApiKey | None = None,
-        server_url: str | None = None,
-        session: aiohttp.ClientSession | None = None,
-        retry_config: RetryConfig | None = None,
-        timeout: float = DEFAULT_TIMEOUT,
-        headers: Mapping[str, str] | None = None,
-        allow_insecure_http: bool = False,
-        verify_ssl: bool | ssl.SSLContext = True,
-        connection_limit: int = 100,
-        core: SDKCore | None = None,
-    ) -> None:
-        self._owns_core = core is None
-        if core is None:
-            core = SDKCore(
-                api_key=api_key,
-                server_url=server_url,
-                session=session,
-                retry_config=retry_config,
-                timeout=timeout,
-                headers=headers,
-                allow_insecure_http=allow_insecure_http,
-                verify_ssl=verify_ssl,
-                connection_limit=connection_limit,
+    def __init__(self, *, core: SDKCore | None = None, **settings: Unpack[CoreSettings]) -> None:
+        check_keywords(settings, CORE_SETTINGS, "SDK")
+        if core is not None and settings:
+            raise TypeError(
+                f"SDK(core=...) takes no other setting (got {', '.join(sorted(settings))}): "
+                "the core has its own; give them to SDKCore(...), or drop core="
             )
-        self.core = core
+        self._owns_core = core is None
+        self.core = core if core is not None else SDKCore(**settings)
         self.operations = Operations(self.core)
 
     def __repr__(self) -> str:

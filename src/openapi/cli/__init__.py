@@ -21,6 +21,7 @@ A command line on top of the SDK (and aiohttp, for its trace hooks), in small mo
 
 - ``arguments``: the options, and the ``Settings`` a command runs with;
 - ``commands``: ``get`` and ``cancel``, and the session every command runs in; ``wait``;
+- ``context``: what a running command works with (``commands`` and ``wait`` share it);
 - ``render``: operations and errors as text; ``progress``: the progress bar and the retry
   notices; ``exit_codes``: the exit statuses;
 - ``mock_server``: ``openapi mock-server``; ``app``: ``main``.

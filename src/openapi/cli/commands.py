@@ -11,21 +11,21 @@ from collections.abc import Awaitable, Callable, Mapping
 from typing import Final, Protocol, TextIO
 
 import aiohttp
-import attrs
 
 from openapi._advice import missing_api_key
 from openapi.cli.arguments import SPELLING, Settings
+from openapi.cli.context import Context
 from openapi.cli.exit_codes import ExitCode, Failure
 from openapi.cli.progress import RequestTrace, RetryNotices
-from openapi.cli.render import Output, failure
+from openapi.cli.render import Output
 from openapi.core import DEFAULT_TIMEOUT, SDKCore, parse_server_url
 from openapi.funcs.operations_cancel_operation import operations_cancel_operation
 from openapi.funcs.operations_get_operation import operations_get_operation
 from openapi.models.components import HTTPMetadata, Operation
-from openapi.models.errors import CallError, SDKBaseError
+from openapi.models.errors import CallError
 from openapi.types import Err, Result
 
-__all__ = ["Context", "check_configuration", "run"]
+__all__ = ["check_configuration", "run"]
 
 
 class _Response(Protocol):
@@ -43,22 +43,6 @@ _CALLS: Final[Mapping[str, _Call]] = {
     "cancel": operations_cancel_operation,
 }
 """The commands that are one API call: each prints the operation its response carries."""
-
-
-@attrs.frozen(slots=True)
-class Context:
-    """What a running command works with."""
-
-    settings: Settings
-    core: SDKCore
-    out: Output
-    stderr: TextIO
-    trace: RequestTrace
-    notices: RetryNotices | None
-
-    def failure(self, error: SDKBaseError) -> Failure:
-        """The failure that ends the command for ``error``."""
-        return failure(error, self.settings.operation_id, self.core)
 
 
 def check_configuration(core: SDKCore) -> None:

@@ -12,7 +12,7 @@ import signal
 from collections.abc import Generator
 from typing import Any, Final, NoReturn, TextIO
 
-from openapi.cli.commands import Context
+from openapi.cli.context import Context
 from openapi.cli.exit_codes import ExitCode, Failure, for_outcome
 from openapi.cli.progress import Progress, isatty
 from openapi.cli.render import clean

@@ -1,28 +1,32 @@
-"""The API's schemas: ``Operation``, its ``OperationStatus`` and ``OperationError``.
+"""The API's schemas: ``Operation``, its ``OperationStatus`` and ``OperationError``, and the
+two errors an operation's own outcome can be (``OperationFailedError``,
+``OperationNotDoneError``: they are ``Operation.outcome()``, so they live beside it).
 
 Instances are immutable and built by the SDK from response bodies; unknown fields in a body
 are ignored, and an unknown ``status`` string is kept as the plain string (an open enum), so a
-server that adds a state never breaks a client.
+server that adds a state never breaks a client. ``HTTPMetadata`` is defined in
+``openapi.models.http_metadata`` and importable from here.
 """
 
 from __future__ import annotations
 
 import enum
-from collections.abc import Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import attrs
 
-if TYPE_CHECKING:
-    from openapi.models.errors import OperationFailedError, OperationNotDoneError
-    from openapi.types import Result
+from openapi.models._error_base import SDKBaseError
+from openapi.models.http_metadata import HTTPMetadata as HTTPMetadata
+from openapi.types import Err, Ok, Result
 
 __all__ = [
     "TERMINAL_STATUSES",
     "HTTPMetadata",
     "Operation",
     "OperationError",
+    "OperationFailedError",
+    "OperationNotDoneError",
     "OperationStatus",
 ]
 
@@ -98,9 +102,6 @@ class Operation:
         was cancelled; ``Err(OperationNotDoneError)`` when it is not done yet (it has no
         outcome then: wait for it first).
         """
-        from openapi.models.errors import OperationFailedError, OperationNotDoneError
-        from openapi.types import Err, Ok
-
         if self.succeeded:
             return Ok(self.result)
         if not self.done:
@@ -108,20 +109,53 @@ class Operation:
         return Err(OperationFailedError(self))
 
 
-@attrs.frozen(slots=True)
-class HTTPMetadata:
-    """What the HTTP exchange behind a result looked like.
+class OperationFailedError(SDKBaseError):
+    """An operation ended without success (``failed`` or ``cancelled``).
 
-    ``retry_after`` is the server's suggested poll interval in seconds (its ``Retry-After``
-    header on a successful response), or ``None`` when it sent none or no positive delay
-    (``0``, a past date, garbage: see ``openapi.utils.retries.parse_retry_after``).
+    The call that fetched it worked; this is the operation's own outcome, produced by
+    ``Operation.outcome()``. ``error`` is the server's ``OperationError``, if any. (An
+    operation not done yet has no outcome: that is ``OperationNotDoneError``.)
     """
 
-    status_code: int
-    headers: Mapping[str, str] = attrs.field(repr=False)
-    url: str
-    request_id: str | None = None
-    attempts: int = 1
-    retry_after: float | None = None
-    elapsed: float = 0.0
-    """Seconds from the first attempt to the final response, retries included."""
+    operation: Operation
+
+    def __init__(self, operation: Operation) -> None:
+        error = operation.error
+        if error is not None:
+            message = (
+                f"operation {operation.id!r} ended {operation.status}: "
+                f"{error.code}: {error.message}"
+            )
+        else:
+            message = f"operation {operation.id!r} ended {operation.status}"
+        super().__init__(message)
+        self.operation = operation
+
+    @property
+    def error(self) -> OperationError | None:
+        """The server's description of the failure, if it sent one."""
+        return self.operation.error
+
+    @property
+    def code(self) -> str | None:
+        """The failure's code (``"cancelled"`` for a cancelled operation), if any."""
+        return self.operation.error.code if self.operation.error else None
+
+
+class OperationNotDoneError(SDKBaseError):
+    """``Operation.outcome()`` of an operation that is not done yet: it has no outcome.
+
+    Nothing failed, neither the call nor the operation: wait for the operation first
+    (``operations_wait``, ``sdk.operations.wait``), then take its outcome. ``operation`` is
+    the state that was asked.
+    """
+
+    operation: Operation
+
+    def __init__(self, operation: Operation) -> None:
+        super().__init__(
+            f"operation {operation.id!r} is not done yet (status {operation.status}), so it "
+            "has no outcome: wait for it first (operations_wait or sdk.operations.wait), "
+            "then call outcome()"
+        )
+        self.operation = operation

@@ -17,6 +17,10 @@
     ├── OperationFailedError          ``Operation.outcome()`` of a failed/cancelled operation
     └── OperationNotDoneError         ``Operation.outcome()`` of an operation still running
 
+``OperationFailedError`` and ``OperationNotDoneError`` are defined beside ``Operation`` (in
+``openapi.models.components``) and ``SDKBaseError`` in ``openapi.models._error_base``, so that
+no two model modules import each other; every class of the tree is importable from here.
+
 No error ever holds the API key: messages are built from the method, the URL (which never
 carries the key), the status and the response body.
 """
@@ -25,12 +29,13 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeAlias, cast
+from typing import Any, TypeAlias, cast
 
-from openapi.models.components import HTTPMetadata
-
-if TYPE_CHECKING:
-    from openapi.models.components import Operation, OperationError
+from openapi.models._error_base import SDKBaseError as SDKBaseError
+from openapi.models.components import Operation
+from openapi.models.components import OperationFailedError as OperationFailedError
+from openapi.models.components import OperationNotDoneError as OperationNotDoneError
+from openapi.models.http_metadata import HTTPMetadata
 
 __all__ = [
     "ApiError",
@@ -48,22 +53,6 @@ __all__ = [
     "UnexpectedClientError",
     "WaitTimeoutError",
 ]
-
-
-class SDKBaseError(Exception):
-    """Root of every error the SDK returns or raises. ``message`` says what to do."""
-
-    message: str
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
-
-    def __str__(self) -> str:
-        return self.message
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}({self.message!r})"
 
 
 class SDKError(SDKBaseError):
@@ -237,58 +226,6 @@ class WaitTimeoutError(SDKBaseError, builtins.TimeoutError):
         self.cancel_requested = cancel_requested
         self.cancel_accepted = cancel_accepted
         self.cancel_error = cancel_error
-
-
-class OperationFailedError(SDKBaseError):
-    """An operation ended without success (``failed`` or ``cancelled``).
-
-    The call that fetched it worked; this is the operation's own outcome, produced by
-    ``Operation.outcome()``. ``error`` is the server's ``OperationError``, if any. (An
-    operation not done yet has no outcome: that is ``OperationNotDoneError``.)
-    """
-
-    operation: Operation
-
-    def __init__(self, operation: Operation) -> None:
-        error = operation.error
-        if error is not None:
-            message = (
-                f"operation {operation.id!r} ended {operation.status}: "
-                f"{error.code}: {error.message}"
-            )
-        else:
-            message = f"operation {operation.id!r} ended {operation.status}"
-        super().__init__(message)
-        self.operation = operation
-
-    @property
-    def error(self) -> OperationError | None:
-        """The server's description of the failure, if it sent one."""
-        return self.operation.error
-
-    @property
-    def code(self) -> str | None:
-        """The failure's code (``"cancelled"`` for a cancelled operation), if any."""
-        return self.operation.error.code if self.operation.error else None
-
-
-class OperationNotDoneError(SDKBaseError):
-    """``Operation.outcome()`` of an operation that is not done yet: it has no outcome.
-
-    Nothing failed, neither the call nor the operation: wait for the operation first
-    (``operations_wait``, ``sdk.operations.wait``), then take its outcome. ``operation`` is
-    the state that was asked.
-    """
-
-    operation: Operation
-
-    def __init__(self, operation: Operation) -> None:
-        super().__init__(
-            f"operation {operation.id!r} is not done yet (status {operation.status}), so it "
-            "has no outcome: wait for it first (operations_wait or sdk.operations.wait), "
-            "then call outcome()"
-        )
-        self.operation = operation
 
 
 CallError: TypeAlias = (

@@ -4,6 +4,11 @@ Every numeric setting is a finite number (``bool`` is not one, nor ``None`` or a
 within its bounds; anything else raises ``ValueError`` at construction, naming the argument
 as the caller spelled it (``'timeout' must be > 0: -1.0``), never an internal class.
 
+The bounds are attrs' own validators (``gt``, ``ge``, ``lt``). The two checks written here are
+what attrs has no validator for: a finite float, and a whole number that is not a ``bool``,
+refused with ``ValueError`` (attrs' ``instance_of`` raises ``TypeError``, which the contract
+does not allow for a bad setting).
+
 The converter is a Python function rather than the ``float`` builtin: attrs reads a
 converter's signature when it builds the class, and for a builtin that means parsing its
 text signature, about a millisecond per field at import. It converts only what is a number
