@@ -32,11 +32,12 @@ __all__ = [
 Clock = Callable[[], float]
 #: How an automatically progressing operation ends.
 Outcome = Literal["succeeded", "failed"]
+"""How a mock operation that progresses by itself ends."""
 
-#: The statuses the API documents; any other string is allowed too (an open set).
 KNOWN_STATUSES = ("queued", "running", "succeeded", "failed", "cancelling", "cancelled")
-#: Statuses after which an operation never changes again (unless driven by hand).
+"""The statuses the API documents; any other string is allowed too (an open set)."""
 TERMINAL_STATUSES = frozenset({"succeeded", "failed", "cancelled"})
+"""Statuses after which an operation never changes again (unless driven by hand)."""
 
 #: Share of an operation's duration spent ``queued`` before it is ``running``.
 _QUEUED_FRACTION = 0.1
