@@ -1,4 +1,5 @@
-"""The README's command-line transcript, run as written against a fresh mock server.
+"""The command-line transcripts of the README and of docs/guides/cli.md, run as written
+against a fresh mock server.
 
 Each ``$`` line is run (``openapi`` as ``python -m openapi``, ``curl`` as the same request
 made with aiohttp, ``export`` into the environment); what follows it up to the next ``$``
@@ -21,12 +22,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import aiohttp
+import pytest
 
 from openapi.cli.exit_codes import MEANINGS
 from openapi.testing import MockServer
 from tests.cli.support import OPENAPI, cli_env
 
-README = Path(__file__).resolve().parents[2] / "README.md"
+ROOT = Path(__file__).resolve().parents[2]
+README = ROOT / "README.md"
+CLI_GUIDE = ROOT / "docs" / "guides" / "cli.md"
+DOCUMENTS = [README, CLI_GUIDE]
 ECHO_STATUS = '; echo "exit $?"'
 _VARYING = (
     (re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?\+00:00"), "<date>"),
@@ -41,9 +46,17 @@ class Step:
     expected: list[str] = field(default_factory=list[str])
 
 
-def transcript() -> list[Step]:
-    """The ``console`` block of the README's "Command line" section, as steps."""
-    section = README.read_text().split("\n## Command line\n", 1)[1].split("\n## ", 1)[0]
+def _read(document: Path) -> str:
+    return document.read_text()
+
+
+def transcript(document: Path = README) -> list[Step]:
+    """The first ``console`` block of the README's "Command line" section (or of the CLI
+    guide), as steps."""
+    text = _read(document)
+    section = (
+        text.split("\n## Command line\n", 1)[1].split("\n## ", 1)[0] if document == README else text
+    )
     block = section.split("```console\n", 1)[1].split("```", 1)[0]
     steps: list[Step] = []
     for line in block.splitlines():
@@ -140,8 +153,9 @@ def _readme_url(step: Step) -> str:
     return step.expected[0].rsplit(" ", 1)[1]
 
 
-async def test_the_readme_transcript_is_true() -> None:
-    first, *steps = transcript()
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda path: path.name)
+async def test_the_transcript_is_true(document: Path) -> None:
+    first, *steps = transcript(document)
     readme_url = _readme_url(first)
     env = cli_env(None, key=None)
     async with mock_server(first) as url:
@@ -175,9 +189,10 @@ SAMPLES: dict[str, object] = {
 }
 
 
-async def test_the_readme_documents_the_body_of_post_mock_operations() -> None:
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda path: path.name)
+async def test_the_body_of_post_mock_operations_is_documented(document: Path) -> None:
     # The same keys as MockServer.create_operation's parameters, each accepted over HTTP.
-    section = README.read_text().split("`POST /_mock/operations` creates an operation", 1)[1]
+    section = _read(document).split("`POST /_mock/operations` creates an operation", 1)[1]
     documented = re.findall(r"^\| `(\w+)` \|", section.split("\n\n", 2)[1], re.MULTILINE)
     parameters = set(inspect.signature(MockServer.create_operation).parameters) - {"self"}
     assert set(documented) == parameters == set(SAMPLES)
@@ -190,8 +205,9 @@ async def test_the_readme_documents_the_body_of_post_mock_operations() -> None:
             assert response.status == 400
 
 
-def test_readme_lists_the_exit_statuses_help_does() -> None:
-    rows = re.findall(r"^\| (\d+) \| (.+) \|$", README.read_text(), re.MULTILINE)
+@pytest.mark.parametrize("document", DOCUMENTS, ids=lambda path: path.name)
+def test_the_exit_statuses_are_those_help_lists(document: Path) -> None:
+    rows = re.findall(r"^\| (\d+) \| (.+) \|$", document.read_text(), re.MULTILINE)
     assert {int(code): meaning for code, meaning in rows} == {
         int(code): meaning for code, meaning in MEANINGS.items()
     }

@@ -14,7 +14,7 @@ import openapi
 from tests.surface.test_import_cycles import SRC, import_graph
 
 ROOT = SRC.parent.parent
-DOCUMENTS = [ROOT / "README.md", ROOT / "RELIABILITY.md"]
+DOCUMENTS = [ROOT / "README.md", ROOT / "RELIABILITY.md", *sorted((ROOT / "docs").rglob("*.md"))]
 DOTTED = re.compile(r"\bopenapi(?:\.[A-Za-z_]\w*)+")
 
 

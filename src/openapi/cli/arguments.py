@@ -34,7 +34,9 @@ __all__ = [
 ]
 
 PROG: Final = "openapi"
+"""The command's name, as ``--help`` and every error line show it."""
 ERROR_PREFIX: Final = f"{PROG}: error: "
+"""The start of every error line the command prints on stderr (argparse's own form)."""
 MOCK_SERVER: Final = "mock-server"
 
 SPELLING: Final = Spelling(

@@ -193,6 +193,7 @@ class RetryNotices(logging.Handler):
         self.before: Callable[[], None] = lambda: None
 
     def emit(self, record: logging.LogRecord) -> None:
+        """Show the SDK's retry log record as one notice line; ignore any other record."""
         retry = _retry_of(record)
         if retry is None:
             return

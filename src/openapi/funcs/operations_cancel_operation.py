@@ -42,6 +42,7 @@ CANCEL_OPERATION = Endpoint(
     success=Operation,
     response=CancelOperationResponse,
 )
+"""The endpoint as data: what the request pipeline (``openapi._http``) needs to call it."""
 
 
 async def operations_cancel_operation(

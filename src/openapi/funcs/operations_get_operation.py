@@ -41,6 +41,7 @@ GET_OPERATION = Endpoint(
     success=Operation,
     response=GetOperationResponse,
 )
+"""The endpoint as data: what the request pipeline (``openapi._http``) needs to call it."""
 
 
 async def operations_get_operation(

@@ -28,6 +28,8 @@ __all__ = ["DEFAULT_429_RETRY_AFTER", "FaultKind", "FaultRule", "FaultSet", "for
 #: - ``"malformed_json"``: ``200`` with ``Content-Type: application/json`` and invalid JSON;
 #: - ``"wrong_content_type"``: ``200`` with a ``text/html`` body.
 FaultKind = Literal["status", "delay", "drop", "malformed_json", "wrong_content_type"]
+"""What a fault does: answer a ``status``, only ``delay``, ``drop`` the connection, or send a
+malformed JSON body or one with the wrong content type."""
 _FAULT_KINDS: tuple[str, ...] = get_args(FaultKind)
 
 #: ``Retry-After`` as delay-seconds, a ready-made string, or a moment sent as an HTTP-date.

@@ -24,6 +24,7 @@ __all__ = ["DEFAULT_API_KEY", "MockServer"]
 
 #: The API key a :class:`MockServer` expects unless told otherwise.
 DEFAULT_API_KEY = "test-key"
+"""The bearer token a ``MockServer`` expects unless given ``api_key=``."""
 
 
 class MockServer:

@@ -29,6 +29,8 @@ __all__ = [
 ]
 
 DEFAULT_RETRY_STATUS_CODES: frozenset[int] = frozenset({408, 429, 500, 502, 503, 504})
+"""The statuses ``RetryConfig()`` retries: request timeout, too many requests, and the
+server errors that are usually transient."""
 
 
 def parse_retry_after(value: str | None, *, now: float | None = None) -> float | None:
