@@ -55,6 +55,10 @@ class CoreSettings(TypedDict, total=False):
     retry_config: RetryConfig | None
     """The retry policy of every call (``RequestOptions.retries`` overrides it per call).
     Default: ``RetryConfig()``."""
+    max_retries: int | None
+    """Shortcut for ``retry_config``'s ``max_retries``: retry each call at most this many
+    times (``0``: never), within the time budget; it overrides the count of a
+    ``retry_config`` given too. A per-call ``RequestOptions.retries`` replaces both."""
     timeout: float
     """Seconds per attempt, a positive finite number; the retry budget may cut it
     (``RequestOptions.timeout`` overrides it per call). Default: ``DEFAULT_TIMEOUT``, 30."""

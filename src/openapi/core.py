@@ -40,6 +40,7 @@ from openapi._advice import (
 )
 from openapi._advice import SERVER_URL_ENV as SERVER_URL_ENV
 from openapi._http.deadlines import DeadlineKeeper
+from openapi._http.fleet import Fleet
 from openapi._settings import CORE_SETTINGS, DEFAULT_CONNECTION_LIMIT, check_keywords
 from openapi._settings import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
 from openapi._settings import ApiKey as ApiKey
@@ -82,6 +83,14 @@ class SDKConfig:
 
 
 _T = TypeVar("_T")
+
+
+def _retry_config(settings: CoreSettings) -> RetryConfig:
+    """``retry_config`` (default ``RetryConfig()``) with the ``max_retries`` shortcut applied."""
+    config = settings.get("retry_config") or RetryConfig()
+    if "max_retries" in settings:
+        config = attrs.evolve(config, max_retries=settings["max_retries"])
+    return config
 
 
 def _no_key_error() -> InvalidRequestError:
@@ -179,7 +188,7 @@ class SDKCore(AsyncClosing):
         self._api_key = _Secret(key) if key is not None else None
         self.config = SDKConfig(
             server_url=settings.get("server_url") or os.environ.get(SERVER_URL_ENV) or None,
-            retry_config=settings.get("retry_config") or RetryConfig(),
+            retry_config=_retry_config(settings),
             timeout=settings.get("timeout", DEFAULT_TIMEOUT),
             headers=dict(settings.get("headers") or {}),
             allow_insecure_http=settings.get("allow_insecure_http", False),
@@ -198,6 +207,9 @@ class SDKCore(AsyncClosing):
         self._server_urls: dict[str, Ok[str]] = {}
         self._session_ok: Ok[aiohttp.ClientSession] | None = None
         self._deadlines: DeadlineKeeper | None = None
+        self.fleet = Fleet()
+        """What this core's calls share to stay fleet-safe: retry quota, rate-limit gate,
+        poll window (see ``openapi._http.fleet``)."""
         self.base_headers: Mapping[str, str] = {
             "Accept": "application/json",
             "User-Agent": USER_AGENT,

@@ -12,7 +12,9 @@ One call flows one way through these modules::
 
 ``endpoint.Endpoint`` describes an API operation as data, ``state.Call`` is what one call
 carries from attempt to attempt, and ``deadlines`` keeps every attempt's deadline on one
-timer per core. Nothing here knows a particular endpoint or schema.
+timer per core. ``fleet`` is what a core's calls share so that many of them never amplify
+an outage: the retry quota (quota), the rate-limit gate (gate) and the poll window
+(concurrency). Nothing here knows a particular endpoint or schema.
 
-The package itself imports nothing: ``openapi.core`` needs only ``deadlines``.
+The package itself imports nothing: ``openapi.core`` needs only ``deadlines`` and ``fleet``.
 """

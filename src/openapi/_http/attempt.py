@@ -1,4 +1,5 @@
-"""One attempt: the key callable, one HTTP exchange and its redirects, under one deadline.
+"""One attempt: the key callable, one HTTP exchange and its redirects, under one deadline,
+once the core's rate-limit gate lets it through; its outcome is reported to the core.
 
 What the transport raises becomes the contract's error through one table
 (``openapi._http.transport_errors``); a response, through ``openapi._http.decode``. The
@@ -17,6 +18,7 @@ import aiohttp
 
 from openapi._http import failures
 from openapi._http.decode import receive
+from openapi._http.fleet import Fleet
 from openapi._http.redirects import REDIRECT_STATUSES, next_hop, shown, without_credentials
 from openapi._http.state import Call, Outcome
 from openapi._http.transport_errors import transport_error
@@ -32,9 +34,21 @@ _NO_TIMEOUT: Final = aiohttp.ClientTimeout(total=None)
 """aiohttp's own timers are off; the core's deadlines bound each attempt (see ``attempt``)."""
 
 
-async def attempt(call: Call[RespT]) -> Outcome[RespT]:
-    """One attempt: the key if it is a callable, then one HTTP exchange, all within the
-    attempt's deadline (its timeout, cut to what is left of the retry budget)."""
+async def attempt(call: Call[RespT], fleet: Fleet) -> Outcome[RespT]:
+    """One attempt, once the core's rate-limit gate lets it through (``fleet.gate``); what
+    it got is reported to the core (``Fleet.observe``) before it is returned."""
+    if fleet.gate.holding and call.retries.rate_limit_gate:
+        refused = await fleet.gate.wait(call)
+        if refused is not None:
+            return refused
+    outcome = await _exchange(call)
+    fleet.observe(call, outcome)
+    return outcome
+
+
+async def _exchange(call: Call[RespT]) -> Outcome[RespT]:
+    """The key if it is a callable, then one HTTP exchange, all within the attempt's
+    deadline (its timeout, cut to what is left of the retry budget)."""
     call.attempts += 1
     seconds = call.attempt_seconds(call.timeout)
     if seconds <= 0:

@@ -26,7 +26,7 @@ class CallBudget:
     """The budget part of a call's state; the pipeline's per-call object inherits it, so that
     the common call (one attempt) allocates nothing more for it."""
 
-    __slots__ = ("budget", "cut", "deadline", "previous")
+    __slots__ = ("budget", "cut", "deadline", "previous", "retry_cost")
 
     budget: float
     """``max_elapsed_time``, in seconds."""
@@ -36,6 +36,8 @@ class CallBudget:
     """Whether the current attempt's timeout was cut to what is left of the budget."""
     previous: CallError | None
     """The error of the last attempt that was retried."""
+    retry_cost: int
+    """Retry-quota tokens the last retry took (``openapi._http.quota``); 0 before any."""
 
     def start_budget(self, retries: RetryConfig, started: float) -> None:
         """Open the budget of a call that started at ``started`` (``time.monotonic()``)."""
@@ -44,6 +46,7 @@ class CallBudget:
         self.deadline = started + self.budget if retries.strategy != "none" else math.inf
         self.cut = False
         self.previous = None
+        self.retry_cost = 0
 
     def attempt_seconds(self, timeout: float) -> float:
         """The next attempt's timeout: ``timeout``, cut to what is left (``<= 0``: nothing)."""

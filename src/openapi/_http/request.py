@@ -65,9 +65,9 @@ async def call(
             core.deadlines,
             authorize,
         )
-        outcome = await attempt(pending)
+        outcome = await attempt(pending, core.fleet)
         if outcome.retryable and pending.retries.strategy != "none":
-            outcome = await retried(pending, outcome)
+            outcome = await retried(pending, outcome, core.fleet)
         if core.closed:  # aclose() ran during the call: say so, not what it broke
             return core.closed_under(outcome.result)
         return outcome.result

@@ -75,13 +75,23 @@ class Poller:
     def _turn(self) -> contextlib.AbstractAsyncContextManager[object]:
         return self.limiter if self.limiter is not None else contextlib.nullcontext()
 
+    def _window(self) -> contextlib.AbstractAsyncContextManager[object]:
+        """The core's adaptive poll window (``openapi._http.concurrency``), unless the
+        retry policy of the polls turns it off."""
+        options = self.options
+        retries = (
+            options.retries if options is not None else None
+        ) or self.core.config.retry_config
+        return self.core.fleet.polls if retries.adaptive_concurrency else contextlib.nullcontext()
+
     async def poll(self) -> Result[GetOperationResponse, CallError]:
-        """One ``GET`` of the operation."""
+        """One ``GET`` of the operation, inside ``wait_many``'s limit and the core's window."""
         async with self._turn():
             if self.wanted is not None:
                 await self.wanted.wait()
-            self.polls += 1
-            return await operations_get_operation(self.core, self.request, self.options)
+            async with self._window():
+                self.polls += 1
+                return await operations_get_operation(self.core, self.request, self.options)
 
     def observe(self, operation: Operation) -> bool:
         """Remember ``operation``; True if it differs from the previous state seen."""

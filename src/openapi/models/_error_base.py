@@ -19,6 +19,12 @@ class SDKBaseError(Exception):
         super().__init__(message)
         self.message = message
 
+    def extend_message(self, note: str) -> None:
+        """Append ``note`` to what ``str(error)`` says (the pipeline uses it to say why a
+        call stopped retrying, such as a spent retry budget or quota)."""
+        self.message += note
+        self.args = (self.message,)
+
     def __str__(self) -> str:
         return self.message
 

@@ -112,6 +112,13 @@ class SDKError(SDKBaseError):
         it when you report a problem."""
         return self._body_request_id or self.http_meta.request_id
 
+    def extend_message(self, note: str) -> None:
+        """Append ``note`` to the SDK's explanation (the server's ``message`` stays as sent)."""
+        if self._explanation is None:
+            super().extend_message(note)
+        else:
+            self._explanation += note
+
     def __str__(self) -> str:
         return self.message if self._explanation is None else self._explanation
 

@@ -23,6 +23,7 @@ from typing import Any, Final, cast
 import attrs
 
 __all__ = [
+    "COUNT",
     "FACTOR",
     "FRACTION",
     "POSITIVE_COUNT",
@@ -61,3 +62,5 @@ FRACTION: Final = attrs.validators.and_(
 """A fraction in ``[0, 1)`` (jitter)."""
 POSITIVE_COUNT: Final = attrs.validators.and_(_whole_number, attrs.validators.gt(0))
 """A count: an ``int`` ``> 0`` (``connection_limit``)."""
+COUNT: Final = attrs.validators.and_(_whole_number, attrs.validators.ge(0))
+"""A count that may be zero: an ``int`` ``>= 0`` (``max_retries``)."""

@@ -6,7 +6,12 @@ policy marks retryable, sleeping a jittered exponential delay, or the server's
 ``BackoffStrategy.max_elapsed_time``, is a deadline for the whole call: no retry starts
 after it, and a wait (computed or asked for by the server) that would end past it stops the
 retries at once, so the last error is returned without sleeping in vain. Each attempt's
-timeout is cut to what is left of the budget.
+timeout is cut to what is left of the budget. ``max_retries`` bounds the count as well:
+whichever ends first stops the retries.
+
+Three controls keep many calls (and many processes) from amplifying an outage or a rate
+limit; each is on by default and configured here: the retry quota (``RetryQuota``), the
+rate-limit gate (``rate_limit_gate``) and the adaptive poll window (``adaptive_concurrency``).
 """
 
 from __future__ import annotations
@@ -19,12 +24,14 @@ from typing import Literal, cast
 
 import attrs
 
-from openapi.utils._fields import FACTOR, POSITIVE_SECONDS, to_float
+from openapi.utils._fields import COUNT, FACTOR, POSITIVE_COUNT, POSITIVE_SECONDS, to_float
 
 __all__ = [
+    "DEFAULT_RETRY_QUOTA",
     "DEFAULT_RETRY_STATUS_CODES",
     "BackoffStrategy",
     "RetryConfig",
+    "RetryQuota",
     "parse_retry_after",
 ]
 
@@ -82,6 +89,35 @@ class BackoffStrategy:
     )
 
 
+@attrs.frozen(slots=True, cache_hash=True)
+class RetryQuota:
+    """A token bucket that every call of one ``SDKCore`` draws its retries from.
+
+    It starts full, at ``capacity`` tokens. Each retry takes ``retry_cost`` tokens (a retry
+    after a timeout, ``timeout_cost``: a server too slow to answer is the one most hurt by
+    more requests); a call that succeeds puts back what its last retry took, or
+    ``success_refund`` if it needed none. When a retry would take more than is left, the
+    call is not retried: it returns its error at once, saying the retry quota is spent.
+    First attempts never need tokens, so a call is always sent once.
+
+    The defaults are those of the AWS SDKs' "standard" retry mode: with 500 tokens a core
+    retries at most 100 times (50 after timeouts) before its calls start succeeding again,
+    whatever the number of calls in flight, and each success earns back a fifth of a retry.
+    A healthy core never notices it; during an outage a fleet of cores sends little more
+    than its first attempts. Calls whose ``RetryConfig`` holds equal quotas share one bucket
+    per core; ``RetryConfig(quota=None)`` turns the quota off. Every field is an ``int > 0``.
+    """
+
+    capacity: int = attrs.field(default=500, validator=POSITIVE_COUNT)
+    retry_cost: int = attrs.field(default=5, validator=POSITIVE_COUNT)
+    timeout_cost: int = attrs.field(default=10, validator=POSITIVE_COUNT)
+    success_refund: int = attrs.field(default=1, validator=POSITIVE_COUNT)
+
+
+DEFAULT_RETRY_QUOTA: RetryQuota = RetryQuota()
+"""The quota a ``RetryConfig`` holds unless told otherwise (AWS standard mode's numbers)."""
+
+
 def _status_code(code: object) -> range | int:
     """One entry of ``status_codes``: ``503`` (or ``"503"``), or a range written the OpenAPI
     way (``"5XX"``)."""
@@ -121,7 +157,20 @@ class RetryConfig:
     no retry budget then). With ``"backoff"`` (the default) a call is retried on the
     ``status_codes`` (ints from 100 to 599, or ranges like ``"5XX"``), on connection errors
     (``retry_connection_errors``) and on per-attempt timeouts (``retry_timeouts``), within
-    the ``backoff.max_elapsed_time`` budget.
+    the ``backoff.max_elapsed_time`` budget, and at most ``max_retries`` times (``None``:
+    as often as the budget allows; ``0``: never); whichever ends first stops the retries.
+
+    Overload controls, all on by default (see the README's "Many clients, one server"):
+
+    - ``quota``: the retry quota of the core (``RetryQuota``); ``None`` turns it off.
+    - ``rate_limit_gate``: a 429 or 503 with ``Retry-After`` on one call holds back every
+      new attempt of the core to that server (scheme, host, port) for that long (60 s at
+      most), within each call's own budget; ``False``: this call neither waits at the
+      gate nor closes it.
+    - ``adaptive_concurrency``: the polls of the core's waits (``wait``, ``watch``,
+      ``wait_many``) share a window of requests in flight that halves on each 429/503 and
+      grows back by one per success, never above a ``wait_many``'s ``concurrency``;
+      ``False``: this config's polls skip the window.
     """
 
     strategy: Literal["backoff", "none"] = "backoff"
@@ -131,6 +180,10 @@ class RetryConfig:
     status_codes: frozenset[int] = attrs.field(
         default=DEFAULT_RETRY_STATUS_CODES, converter=_status_codes
     )
+    max_retries: int | None = attrs.field(default=None, validator=attrs.validators.optional(COUNT))
+    quota: RetryQuota | None = DEFAULT_RETRY_QUOTA
+    rate_limit_gate: bool = True
+    adaptive_concurrency: bool = True
 
     @classmethod
     def none(cls) -> RetryConfig:

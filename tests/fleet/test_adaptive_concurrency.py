@@ -1,0 +1,152 @@
+"""Adaptive concurrency (issue 18, point 3): the polls of a core's waits share a window of
+requests in flight that halves on each 429/503 and grows back on success, never above a
+``wait_many``'s own ``concurrency``.
+
+The server here holds each poll until the test lets it go, so every count is read while
+nothing can change it: no step depends on the machine's speed.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from aiohttp import web
+from aiohttp.test_utils import TestServer
+
+from openapi import Ok
+from openapi.core import SDKCore
+from openapi.funcs.operations_get_operation import operations_get_operation
+from openapi.funcs.operations_wait import operations_wait_many
+from openapi.utils.options import RequestOptions
+from tests.events import until
+from tests.fleet.conftest import API_KEY, quick
+from tests.support import operation
+
+
+class HoldingServer:
+    """Answers polls with ``answer`` once ``release`` is set; counts polls in flight."""
+
+    def __init__(self) -> None:
+        self.release = asyncio.Event()
+        self.answer = 200
+        self.in_flight = 0
+        self.peak = 0
+        self.arrived = 0
+        app = web.Application()
+        app.router.add_get("/operations/{operation_id}", self._handle)
+        self._server = TestServer(app, host="127.0.0.1")
+
+    @property
+    def url(self) -> str:
+        return str(self._server.make_url("")).rstrip("/")
+
+    async def _handle(self, request: web.Request) -> web.StreamResponse:
+        self.arrived += 1
+        self.in_flight += 1
+        self.peak = max(self.peak, self.in_flight)
+        try:
+            await self.release.wait()
+        finally:
+            self.in_flight -= 1
+        if self.answer != 200:
+            return web.json_response({"code": "busy", "message": "busy"}, status=self.answer)
+        body: dict[str, Any] = operation(id=request.match_info["operation_id"])
+        return web.json_response({**body, "status": "succeeded"})
+
+    def hold(self, answer: int = 200) -> None:
+        self.answer = answer
+        self.release.clear()
+
+    async def __aenter__(self) -> HoldingServer:
+        await self._server.start_server()
+        return self
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.release.set()
+        await self._server.close()
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[HoldingServer]:
+    async with HoldingServer() as holding:
+        yield holding
+
+
+@pytest.fixture
+async def core(server: HoldingServer) -> AsyncIterator[SDKCore]:
+    config = quick(max_retries=0)  # a 503 ends the poll: its wait's result says so
+    async with SDKCore(api_key=API_KEY, server_url=server.url, retry_config=config) as c:
+        yield c
+
+
+async def overload(server: HoldingServer, core: SDKCore, polls: int) -> None:
+    """``polls`` polls in flight at once, all answered 503."""
+    server.hold(503)
+    many = operations_wait_many(core, [f"storm_{n}" for n in range(polls)], concurrency=polls)
+    async with many as results:
+        first = asyncio.ensure_future(anext(results))
+        await until(lambda: server.in_flight == polls, f"{polls} polls in flight")
+        server.release.set()
+        await first
+        async for _ in results:
+            pass
+
+
+async def test_polls_in_flight_halve_on_overload_and_never_exceed_the_callers_limit(
+    server: HoldingServer, core: SDKCore
+) -> None:
+    window = core.fleet.polls
+    await overload(server, core, 8)
+    assert window.limit == 1.0  # 8 halvings of 8, never below one
+    assert server.peak == 8
+    server.hold()
+    ids = [f"op_{n}" for n in range(8)]
+    async with operations_wait_many(core, ids, concurrency=8) as results:
+        first = asyncio.ensure_future(anext(results))
+        await until(lambda: server.in_flight == 1 and window.waiting == 7, "1 sent, 7 held")
+        assert server.arrived == 9  # the 8 of the storm, and one
+        server.release.set()
+        done = [await first] + [item async for item in results]
+    assert sorted(operation_id for operation_id, _ in done) == ids
+    assert all(isinstance(res, Ok) for _, res in done)
+    assert server.peak == 8
+
+
+async def test_the_window_grows_back_on_success_and_then_opens(
+    server: HoldingServer, core: SDKCore
+) -> None:
+    window = core.fleet.polls
+    await overload(server, core, 4)
+    assert window.limit == 1.0
+    server.release.set()
+    server.hold()
+    server.release.set()
+    seen = [window.limit]
+    for _ in range(20):  # 1 + 1 + 1/2 + 1/2.5 + ... passes 4 in seven successes
+        res = await operations_get_operation(core, {"operation_id": "op_1"})
+        assert isinstance(res, Ok)
+        seen.append(window.limit)
+    assert window.limit is None
+    # Additive: about one more slot per window's worth of successes, up to the first size.
+    assert len(seen) > 4
+    grown = [limit for limit in seen if limit is not None]
+    assert grown == sorted(grown)
+    assert 3.0 <= grown[-1] < 4.0
+
+
+async def test_polls_of_a_policy_without_the_window_are_not_held(
+    server: HoldingServer, core: SDKCore
+) -> None:
+    await overload(server, core, 8)
+    server.hold()
+    options = RequestOptions(retries=quick(adaptive_concurrency=False))
+    ids = [f"op_{n}" for n in range(8)]
+    async with operations_wait_many(core, ids, concurrency=8, options=options) as results:
+        first = asyncio.ensure_future(anext(results))
+        await until(lambda: server.in_flight == 8, "all 8 sent")
+        server.release.set()
+        done = [await first] + [item async for item in results]
+    assert len(done) == 8
