@@ -19,13 +19,13 @@ __all__ = [
     "format_timestamp",
 ]
 
-#: How an automatically progressing operation ends.
 Outcome = Literal["succeeded", "failed"]
+"""How a mock operation that progresses by itself ends."""
 
-#: The statuses the API documents; any other string is allowed too (an open set).
 KNOWN_STATUSES = ("queued", "running", "succeeded", "failed", "cancelling", "cancelled")
-#: Statuses after which an operation never changes again (unless driven by hand).
+"""The statuses the API documents; any other string is allowed too (an open set)."""
 TERMINAL_STATUSES = frozenset({"succeeded", "failed", "cancelled"})
+"""Statuses after which an operation never changes again (unless driven by hand)."""
 
 
 def format_timestamp(moment: datetime) -> str:
