@@ -12,10 +12,10 @@ from collections.abc import AsyncIterator
 import pytest
 
 from openapi.core import SDKCore
+from openapi.testing.scripted import ScriptedServer
 from openapi.utils.retries import BackoffStrategy, RetryConfig
 from tests.loops import pytest_configure
 from tests.redaction import pytest_make_collect_report, pytest_runtest_makereport
-from tests.support import ScriptedServer
 
 __all__ = ["pytest_configure", "pytest_make_collect_report", "pytest_runtest_makereport"]
 

@@ -20,6 +20,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import get_args, get_type_hints
 
 import aiohttp
 import pytest
@@ -194,7 +195,13 @@ async def test_the_body_of_post_mock_operations_is_documented(document: Path) ->
     # The same keys as MockServer.create_operation's parameters, each accepted over HTTP.
     section = _read(document).split("`POST /_mock/operations` creates an operation", 1)[1]
     documented = re.findall(r"^\| `(\w+)` \|", section.split("\n\n", 2)[1], re.MULTILINE)
-    parameters = set(inspect.signature(MockServer.create_operation).parameters) - {"self"}
+    signature = inspect.signature(MockServer.create_operation)
+    parameters = {
+        name for name, p in signature.parameters.items() if p.kind is p.POSITIONAL_OR_KEYWORD
+    }
+    # The keywords are declared once, as a TypedDict behind ``**options: Unpack[...]``.
+    (options,) = get_args(get_type_hints(MockServer.create_operation)["options"])
+    parameters = (parameters - {"self"}) | options.__optional_keys__
     assert set(documented) == parameters == set(SAMPLES)
     async with MockServer(api_key=None) as server, aiohttp.ClientSession() as session:
         for key in documented:

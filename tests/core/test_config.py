@@ -10,9 +10,10 @@ import pytest
 from openapi import Err, InvalidRequestError, Ok
 from openapi.core import SDKCore
 from openapi.funcs.operations_get_operation import operations_get_operation
+from openapi.testing.scripted import ScriptedServer, json_response
 from openapi.utils.options import RequestOptions
 from openapi.utils.retries import RetryConfig
-from tests.support import ScriptedServer, json_response, operation
+from tests.support import operation
 
 
 @pytest.fixture(autouse=True)

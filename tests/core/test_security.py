@@ -9,18 +9,18 @@ import pytest
 from openapi import SDK, Err, Ok
 from openapi.core import SDKCore
 from openapi.funcs.operations_get_operation import operations_get_operation
-from openapi.utils.options import RequestOptions
-from openapi.utils.retries import BackoffStrategy, RetryConfig
-from tests.conftest import API_KEY
-from tests.secret_support import everything_about
-from tests.support import (
+from openapi.testing.scripted import (
     ScriptedServer,
     delay,
     drop_connection,
     json_response,
-    operation,
     raw_response,
 )
+from openapi.utils.options import RequestOptions
+from openapi.utils.retries import BackoffStrategy, RetryConfig
+from tests.conftest import API_KEY
+from tests.secret_support import everything_about
+from tests.support import operation
 
 FAST = RequestOptions(retries=RetryConfig(backoff=BackoffStrategy(0.01, 0.02, 2, 1)), timeout=0.3)
 

@@ -12,9 +12,10 @@ from openapi.core import USER_AGENT, SDKCore
 from openapi.funcs.operations_cancel_operation import operations_cancel_operation
 from openapi.funcs.operations_get_operation import operations_get_operation
 from openapi.models.operations import CancelOperationRequest, GetOperationRequest
+from openapi.testing.scripted import ScriptedServer, json_response
 from openapi.utils.options import RequestOptions
 from tests.conftest import API_KEY
-from tests.support import ScriptedServer, json_response, operation
+from tests.support import operation
 
 
 async def test_get_operation_standalone(server: ScriptedServer, core: SDKCore) -> None:

@@ -2,7 +2,9 @@
 
 A ``RawServer`` reads each request head itself and hands it to a script that writes whatever
 bytes it likes (broken framing, lies in ``Content-Length``, resets). It records every request
-head, so tests can check what reached the server (method, target, ``Authorization``).
+head and when it arrived, so tests can check what reached the server (method, target,
+``Authorization``) and when; the scripts below also cover hostility in time (never
+answering, dripping bytes, resetting late).
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import socket
 import struct
+import time
 import zlib
 from collections.abc import Awaitable, Callable
 
@@ -21,9 +24,13 @@ __all__ = [
     "RawServer",
     "Script",
     "answer",
+    "drip_body",
+    "drip_head",
     "first_then",
+    "never",
     "operation",
     "reset",
+    "reset_after",
     "reset_mid_body",
     "respond",
     "send",
@@ -120,12 +127,48 @@ async def reset_mid_body(request: RawRequest, writer: asyncio.StreamWriter) -> N
     reset(writer)
 
 
+async def never(request: RawRequest, writer: asyncio.StreamWriter) -> None:
+    """Read the request and never answer."""
+    await asyncio.Event().wait()
+
+
+async def drip_body(request: RawRequest, writer: asyncio.StreamWriter) -> None:
+    """A 200 JSON head at once, then the body one byte a second (it never ends in time)."""
+    writer.write(
+        b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 9999\r\n\r\n"
+    )
+    while True:
+        writer.write(b" ")
+        await writer.drain()
+        await asyncio.sleep(1)
+
+
+async def drip_head(request: RawRequest, writer: asyncio.StreamWriter) -> None:
+    """The status line and headers, one byte a second."""
+    for byte in b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Padding: " + b"x" * 999:
+        writer.write(bytes([byte]))
+        await writer.drain()
+        await asyncio.sleep(1)
+
+
+def reset_after(seconds: float) -> Script:
+    """Wait ``seconds``, then close the connection with a TCP RST."""
+
+    async def script(request: RawRequest, writer: asyncio.StreamWriter) -> None:
+        await asyncio.sleep(seconds)
+        reset(writer)
+
+    return script
+
+
 class RawServer:
     """A TCP server on 127.0.0.1 that answers every request with ``script``."""
 
     def __init__(self, script: Script) -> None:
         self.script = script
         self.requests: list[RawRequest] = []
+        self.arrivals: list[float] = []
+        """``time.monotonic()`` at which each request head had arrived."""
         self._server: asyncio.Server | None = None
         self._handlers: set[asyncio.Task[None]] = set()
 
@@ -155,6 +198,7 @@ class RawServer:
                     if line:
                         name, _, value = line.partition(":")
                         headers[name.strip().lower()] = value.strip()
+                self.arrivals.append(time.monotonic())
                 self.requests.append(RawRequest(method, target, headers))
                 await self.script(self.requests[-1], writer)
                 if writer.transport.is_closing():

@@ -18,14 +18,21 @@ from openapi.funcs.operations_cancel_operation import operations_cancel_operatio
 from openapi.funcs.operations_get_operation import operations_get_operation
 from openapi.utils.options import RequestOptions
 from openapi.utils.retries import BackoffStrategy, RetryConfig
-from tests.hostile._stalling import (
+from tests.hostile._raw import (
+    RawRequest,
+    RawServer,
     Script,
-    StallServer,
-    answer,
     drip_body,
     drip_head,
+    first_then,
     never,
     reset_after,
+    respond,
+    send,
+)
+
+UNAVAILABLE = respond(
+    b"down", status="503 Service Unavailable", headers={"Content-Type": "text/plain"}
 )
 
 SLACK = 1.5
@@ -40,7 +47,7 @@ def budget(seconds: float, *, timeout: float, initial: float = 0.05) -> RequestO
 
 
 async def timed_get(
-    server: StallServer, options: RequestOptions, *, cancel: bool = False
+    server: RawServer, options: RequestOptions, *, cancel: bool = False
 ) -> tuple[Err[object], float]:
     call = operations_cancel_operation if cancel else operations_get_operation
     async with SDKCore(api_key="k", server_url=server.url) as core:
@@ -68,7 +75,7 @@ async def test_the_call_ends_within_the_budget(
     # The second attempt starts at about 2.05 s, with 0.45 s of the 2.5 s budget left: cut to
     # that, the call ends at 2.5 s; left its 2 s (or the server's 2 s before the reset), it
     # would end past 4 s. Before, a third attempt also started past the budget: 6 s in all.
-    async with StallServer(script) as server:
+    async with RawServer(script) as server:
         options = budget(2.5, timeout=timeout)
         res, elapsed = await timed_get(server, options, cancel=error is ConnectionError)
     assert elapsed < 2.5 + 1.0
@@ -78,13 +85,7 @@ async def test_the_call_ends_within_the_budget(
 
 
 async def test_a_cut_short_attempt_returns_the_earlier_error() -> None:
-    async def first_503_then_silence(index: int, writer: asyncio.StreamWriter) -> None:
-        if index == 0:
-            writer.write(answer())
-        else:
-            await never(index, writer)
-
-    async with StallServer(first_503_then_silence) as server:
+    async with RawServer(first_then(send(UNAVAILABLE, close=False), never)) as server:
         res, elapsed = await timed_get(server, budget(1.0, timeout=5))
     assert elapsed < 1.0 + SLACK  # before: the second attempt ran its full 5 s
     assert isinstance(res.error, SDKDefaultError)  # the 503 says more than "no time left"
@@ -97,7 +98,7 @@ async def test_a_cut_short_attempt_returns_the_earlier_error() -> None:
 
 
 async def test_the_first_attempt_is_cut_to_the_budget() -> None:
-    async with StallServer(never) as server:
+    async with RawServer(never) as server:
         res, elapsed = await timed_get(server, budget(1.0, timeout=10))
     assert elapsed < 1.0 + SLACK  # before: 10 s, the attempt's own timeout
     assert isinstance(res.error, RequestTimeoutError)
@@ -107,13 +108,13 @@ async def test_the_first_attempt_is_cut_to_the_budget() -> None:
 
 
 async def test_no_attempt_starts_after_the_budget() -> None:
-    async def slow_503(index: int, writer: asyncio.StreamWriter) -> None:
+    async def slow_503(request: RawRequest, writer: asyncio.StreamWriter) -> None:
         await asyncio.sleep(0.3)
-        writer.write(answer())
+        writer.write(UNAVAILABLE)
 
     # Before: backoff checks max_time only after an attempt, and clamps the last sleep to
     # the deadline, so one more attempt always started past it (here >= 0.3 s past).
-    async with StallServer(slow_503) as server:
+    async with RawServer(slow_503) as server:
         started = time.monotonic()
         res, elapsed = await timed_get(server, budget(1.0, timeout=5, initial=0.1))
     assert isinstance(res.error, SDKDefaultError)

@@ -12,9 +12,10 @@ import time
 from openapi import Err, Ok, RequestTimeoutError, UnexpectedClientError
 from openapi.core import SDKCore
 from openapi.funcs.operations_get_operation import operations_get_operation
+from openapi.testing.scripted import ScriptedServer, json_response
 from openapi.utils.options import RequestOptions
 from openapi.utils.retries import BackoffStrategy, RetryConfig
-from tests.support import ScriptedServer, json_response, operation
+from tests.support import operation
 
 SLACK = 1.5
 

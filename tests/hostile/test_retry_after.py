@@ -18,10 +18,11 @@ from openapi import Err, Ok, SDKDefaultError
 from openapi._http.decode import parse_retry_after as reexported
 from openapi.core import SDKCore
 from openapi.funcs.operations_get_operation import operations_get_operation
+from openapi.testing.scripted import ScriptedServer, json_response
 from openapi.utils.options import RequestOptions
 from openapi.utils.retries import BackoffStrategy, RetryConfig, parse_retry_after
 from tests.events import TICK
-from tests.support import ScriptedServer, json_response, operation
+from tests.support import operation
 
 NOW = 1_700_000_000.0
 

@@ -16,11 +16,12 @@ from openapi import SDK
 from openapi.cli import build_parser
 from openapi.core import SDKCore
 from openapi.funcs.operations_wait import operations_wait
+from openapi.testing.scripted import ScriptedServer, json_response
 from openapi.types import Err
 from openapi.utils.options import RequestOptions
 from openapi.utils.polling import PollPolicy
 from openapi.utils.retries import BackoffStrategy, RetryConfig
-from tests.support import ScriptedServer, json_response, operation
+from tests.support import operation
 
 NOT_NUMBERS: list[object] = [None, "abc", "5", True, False, [1], object()]
 NOT_FINITE: list[object] = [math.inf, -math.inf, math.nan]

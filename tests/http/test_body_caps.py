@@ -12,10 +12,10 @@ from openapi import Err, GetOperationResponse, Result
 from openapi.core import SDKCore
 from openapi.funcs.operations_get_operation import operations_get_operation
 from openapi.models.errors import CallError, ResponseValidationError, SDKDefaultError
+from openapi.testing.scripted import ScriptedServer
 from openapi.utils.retries import RetryConfig
 from tests.pool_support import acquired
 from tests.secret_support import SECRET_KEY
-from tests.support import ScriptedServer
 
 ONE_ATTEMPT = RetryConfig.none()
 HUGE = 50 * 1024 * 1024

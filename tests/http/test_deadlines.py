@@ -14,11 +14,12 @@ import aiohttp
 from openapi import Err, Ok, RequestTimeoutError
 from openapi.core import SDKCore
 from openapi.funcs.operations_get_operation import operations_get_operation
+from openapi.testing.scripted import ScriptedServer, delay, json_response
 from openapi.utils.options import RequestOptions
 from openapi.utils.retries import RetryConfig
 from tests.conftest import API_KEY
 from tests.events import TICK
-from tests.support import ScriptedServer, delay, json_response, operation
+from tests.support import operation
 
 ONE_ATTEMPT = RetryConfig.none()
 HELD = 30.0

@@ -10,7 +10,8 @@ from openapi import Err, InvalidRequestError, Ok
 from openapi.core import SDKCore
 from openapi.funcs.operations_cancel_operation import operations_cancel_operation
 from openapi.funcs.operations_get_operation import operations_get_operation
-from tests.support import ScriptedServer, json_response, operation
+from openapi.testing.scripted import ScriptedServer, json_response
+from tests.support import operation
 
 
 @pytest.mark.parametrize(

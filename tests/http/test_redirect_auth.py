@@ -15,9 +15,10 @@ from openapi import Ok
 from openapi.core import SDKCore
 from openapi.funcs.operations_cancel_operation import operations_cancel_operation
 from openapi.funcs.operations_get_operation import operations_get_operation
+from openapi.testing.scripted import ScriptedServer, json_response
 from openapi.utils.options import RequestOptions
 from tests.secret_support import SECRET_KEY
-from tests.support import ScriptedServer, json_response, operation
+from tests.support import operation
 
 
 def redirect_to(location: str, status: int = 302) -> web.StreamResponse:

@@ -16,17 +16,17 @@ from openapi import ConnectionError, Err, Ok, RequestTimeoutError, SDKDefaultErr
 from openapi.core import SDKCore
 from openapi.funcs.operations_cancel_operation import operations_cancel_operation
 from openapi.funcs.operations_get_operation import operations_get_operation
-from openapi.utils.options import RequestOptions
-from openapi.utils.retries import BackoffStrategy, RetryConfig
-from tests.events import TICK
-from tests.support import (
+from openapi.testing.scripted import (
     ScriptedServer,
     delay,
     drop_connection,
     json_response,
-    operation,
     raw_response,
 )
+from openapi.utils.options import RequestOptions
+from openapi.utils.retries import BackoffStrategy, RetryConfig
+from tests.events import TICK
+from tests.support import operation
 
 SLACK = 5.0
 """Generous room above a bound the code keeps, for a slow or busy machine."""

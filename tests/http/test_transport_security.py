@@ -20,10 +20,11 @@ from openapi.core import SDKCore
 from openapi.funcs.operations_cancel_operation import operations_cancel_operation
 from openapi.funcs.operations_get_operation import operations_get_operation
 from openapi.models.errors import ConnectionError, InvalidRequestError
+from openapi.testing.scripted import ScriptedServer, json_response
 from openapi.utils.options import RequestOptions
 from openapi.utils.retries import BackoffStrategy, RetryConfig
 from tests.secret_support import SECRET_KEY
-from tests.support import ScriptedServer, json_response, operation
+from tests.support import operation
 
 
 @pytest.fixture(scope="module")

@@ -22,12 +22,13 @@ from openapi.funcs.operations_get_operation import operations_get_operation
 from openapi.models.errors import SDKBaseError
 from openapi.models.operations import GetOperationResponse
 from openapi.testing import MockServer
+from openapi.testing.scripted import ScriptedServer, delay, json_response
 from openapi.utils.options import RequestOptions
 from openapi.utils.retries import BackoffStrategy, RetryConfig
 from tests.events import retry_sleep_started
 from tests.pool_support import acquired
 from tests.secret_support import SECRET_KEY
-from tests.support import ScriptedServer, delay, json_response, operation
+from tests.support import operation
 
 RETRY = RetryConfig(backoff=BackoffStrategy(0.01, 0.05, 2, 10))
 TASKS = 60

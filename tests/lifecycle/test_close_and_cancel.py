@@ -12,9 +12,10 @@ import pytest
 from openapi import SDK, InvalidRequestError
 from openapi.core import SDKCore
 from openapi.funcs.operations_get_operation import operations_get_operation
+from openapi.testing.scripted import ScriptedServer, delay, json_response
 from tests.events import retry_sleep_started
 from tests.secret_support import SECRET_KEY
-from tests.support import ScriptedServer, delay, json_response, operation
+from tests.support import operation
 
 
 async def test_cancelling_the_task_propagates(server: ScriptedServer, core: SDKCore) -> None:

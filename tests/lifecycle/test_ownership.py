@@ -15,9 +15,10 @@ from aiohttp import web
 from openapi import SDK, Err, InvalidRequestError, Ok
 from openapi.core import SDKCore
 from openapi.funcs.operations_get_operation import operations_get_operation
+from openapi.testing.scripted import Handler, ScriptedServer, json_response
 from openapi.utils.retries import RetryConfig
 from tests.conftest import API_KEY, FAST_RETRIES
-from tests.support import Handler, ScriptedServer, json_response, operation
+from tests.support import operation
 
 CLOSED_IN_FLIGHT = "closed while this call was in flight"
 

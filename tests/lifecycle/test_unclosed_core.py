@@ -23,10 +23,11 @@ from openapi import Ok
 from openapi.core import UNCLOSED_MESSAGE, SDKCore
 from openapi.funcs.operations_get_operation import operations_get_operation
 from openapi.testing import MockServer
+from openapi.testing.scripted import ScriptedServer, json_response
 from tests.loops import new_loop
 from tests.pool_support import connector_of
 from tests.secret_support import SECRET_KEY
-from tests.support import ScriptedServer, json_response, operation
+from tests.support import operation
 
 KEY = "sk-unclosed-core-tests"
 CONNECTIONS = 8

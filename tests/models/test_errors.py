@@ -22,17 +22,17 @@ from openapi import (
 )
 from openapi.core import SDKCore
 from openapi.funcs.operations_get_operation import operations_get_operation
-from openapi.utils.options import RequestOptions
-from openapi.utils.retries import RetryConfig
-from tests.conftest import API_KEY
-from tests.support import (
+from openapi.testing.scripted import (
     ScriptedServer,
     delay,
     drop_connection,
     json_response,
-    operation,
     raw_response,
 )
+from openapi.utils.options import RequestOptions
+from openapi.utils.retries import RetryConfig
+from tests.conftest import API_KEY
+from tests.support import operation
 
 NO_RETRY = RequestOptions(retries=RetryConfig.none())
 

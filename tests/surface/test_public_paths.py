@@ -50,6 +50,9 @@ PUBLIC: dict[str, str] = {
     "openapi.utils.polling": "PollPolicy",
     "openapi.testing": "MockServer MockOperation FaultKind RequestLogEntry",
     "openapi.testing.pytest_plugin": "mock_server",
+    "openapi.testing.scripted": (
+        "ScriptedServer Seen Handler json_response raw_response drop_connection delay"
+    ),
     "openapi.cli": "main ExitCode",
 }
 

@@ -12,6 +12,9 @@ bearer-token auth, fault injection and a request log, driven from Python or over
         ...  # point the client at server.url
         assert server.count(method="GET") == 3
 
+For a client's wire-level tests, ``openapi.testing.scripted.ScriptedServer`` answers each
+request with the next response a test queued, whatever the API would say.
+
 From the command line: ``python -m openapi.testing --port 8080 --api-key KEY``.
 In pytest: ``pytest_plugins = ["openapi.testing.pytest_plugin"]`` gives a ``mock_server``
 fixture.

@@ -22,22 +22,14 @@ from ._backend import MockBackend, api_error, method_not_allowed, reset_backend
 from ._faults import FaultRule
 from ._operation import MockError, MockOperation, Outcome
 from ._paths import decode_segment, display_path
+from ._store import OperationOptions
 
 __all__ = ["AdminRoutes"]
 
 _AdminHandler = Callable[[web.Request, str | None], Awaitable[web.Response]]
 
-_CREATE_FIELDS = (
-    "id",
-    "outcome",
-    "duration",
-    "result",
-    "error",
-    "metadata",
-    "status",
-    "progress",
-    "polls",
-)
+#: The body of ``POST /_mock/operations``: ``create_operation``'s keywords, and the id.
+_CREATE_FIELDS = tuple(sorted(OperationOptions.__optional_keys__ | {"id"}))
 
 
 class AdminRoutes:

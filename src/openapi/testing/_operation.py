@@ -16,6 +16,7 @@ __all__ = [
     "MockError",
     "MockOperation",
     "Outcome",
+    "as_error",
     "format_timestamp",
 ]
 

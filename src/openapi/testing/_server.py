@@ -7,8 +7,7 @@ import socket
 import time
 from collections.abc import Mapping
 from datetime import datetime
-from types import TracebackType
-from typing import Self
+from typing import Unpack
 from urllib.parse import quote
 
 from aiohttp import web
@@ -17,8 +16,9 @@ from ._app import build_app
 from ._backend import MockBackend, reset_backend
 from ._faults import FaultKind, FaultRule, FaultSet
 from ._log import RequestLog, RequestLogEntry
-from ._operation import MockError, MockOperation, Outcome
-from ._store import Clock, OperationStore
+from ._operation import MockOperation
+from ._serving import Serving
+from ._store import Clock, OperationOptions, OperationStore, PinOptions
 
 __all__ = ["DEFAULT_API_KEY", "MockServer"]
 
@@ -27,7 +27,7 @@ DEFAULT_API_KEY = "test-key"
 """The bearer token a ``MockServer`` expects unless given ``api_key=``."""
 
 
-class MockServer:
+class MockServer(Serving):
     """An in-process HTTP server implementing the Operations API, for tests and demos.
 
     Use it as an async context manager (or call :meth:`start` and :meth:`close`)::
@@ -124,18 +124,6 @@ class MockServer:
         if runner is not None:
             await runner.cleanup()
 
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.close()
-
     @property
     def running(self) -> bool:
         """Whether the server is serving."""
@@ -203,25 +191,20 @@ class MockServer:
     def create_operation(
         self,
         id: str | None = None,  # mirrors the API's field name
-        *,
-        outcome: Outcome = "succeeded",
-        duration: float | None = 2.0,
-        result: object = None,
-        error: MockError | tuple[str, str] | None = None,
-        metadata: Mapping[str, object] | None = None,
-        status: str | None = None,
-        progress: float | None = None,
-        polls: int | None = None,
+        **options: Unpack[OperationOptions],
     ) -> MockOperation:
         """Create an operation and return its initial state.
 
+        The keywords (``OperationOptions``, declared once for this method, the store and
+        type checkers) are all optional; a misspelt one is a ``TypeError``.
+
         Args:
             id: the operation id; a uuid4 if omitted. ``ValueError`` if it exists already.
-            outcome: how it ends, ``"succeeded"`` or ``"failed"``.
-            duration: seconds from ``queued`` (the first tenth) through ``running`` (with
-                ``progress`` rising) to the outcome; ``0`` is done at once; ``None`` stays
-                ``queued`` until driven by hand (:meth:`complete`, :meth:`fail`,
-                :meth:`set_status`).
+            outcome: how it ends, ``"succeeded"`` (the default) or ``"failed"``.
+            duration: seconds (default ``2.0``) from ``queued`` (the first tenth) through
+                ``running`` (with ``progress`` rising) to the outcome; ``0`` is done at
+                once; ``None`` stays ``queued`` until driven by hand (:meth:`complete`,
+                :meth:`fail`, :meth:`set_status`).
             result: the ``result`` once ``succeeded``.
             error: the ``error`` once ``failed``, as ``(code, message)`` or ``MockError``.
             metadata: the operation's ``metadata``.
@@ -233,17 +216,7 @@ class MockServer:
                 outcome, however fast or slow the client is (``duration`` is then ignored).
                 Tests that check progress should use this rather than a ``duration``.
         """
-        return self._backend.store.create(
-            id,
-            outcome=outcome,
-            duration=duration,
-            result=result,
-            error=error,
-            metadata=metadata,
-            status=status,
-            progress=progress,
-            polls=polls,
-        )
+        return self._backend.store.create(id, **options)
 
     def get_operation(self, operation_id: str) -> MockOperation:
         """The operation's current state; ``KeyError`` if there is none."""
@@ -272,18 +245,14 @@ class MockServer:
         return self._backend.store.fail(operation_id, code, message, details)
 
     def set_status(
-        self,
-        operation_id: str,
-        status: str,
-        *,
-        progress: float | None = None,
-        result: object = None,
-        error: MockError | tuple[str, str] | None = None,
+        self, operation_id: str, status: str, **options: Unpack[PinOptions]
     ) -> MockOperation:
-        """Pin the operation at ``status`` (known or not), ending any automatic progress."""
-        return self._backend.store.set_status(
-            operation_id, status, progress=progress, result=result, error=error
-        )
+        """Pin the operation at ``status`` (known or not), ending any automatic progress.
+
+        Keywords: ``progress``, ``result`` (kept only for ``succeeded``) and ``error`` (as
+        for :meth:`create_operation`).
+        """
+        return self._backend.store.set_status(operation_id, status, **options)
 
     def cancel(self, operation_id: str) -> MockOperation:
         """Cancel as ``POST .../cancel`` would (``cancelling``, then ``cancelled``)."""

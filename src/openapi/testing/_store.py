@@ -12,7 +12,7 @@ import time
 import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
-from typing import cast
+from typing import TypedDict, Unpack
 
 from ._operation import (
     CANCELLED_ERROR,
@@ -26,10 +26,51 @@ from ._operation import (
 from ._paths import MAX_OPERATION_ID_LENGTH
 from ._scripts import CancelScript, PollScript, Record, State, Timeline
 
-__all__ = ["Clock", "OperationStore"]
+__all__ = ["Clock", "OperationOptions", "OperationStore", "PinOptions"]
 
 #: A monotonic clock in seconds, such as :func:`time.monotonic`.
 Clock = Callable[[], float]
+
+
+class PinOptions(TypedDict, total=False):
+    """What a state driven by hand carries besides its status (``set_status``'s keywords)."""
+
+    progress: float | None
+    result: object
+    error: MockError | tuple[str, str] | None
+
+
+class OperationOptions(PinOptions, total=False):
+    """How a new operation behaves: ``create_operation``'s keywords, documented there."""
+
+    outcome: Outcome
+    duration: float | None
+    metadata: Mapping[str, object] | None
+    status: str | None
+    polls: int | None
+
+
+def _refuse_unknown(given: Mapping[str, object], known: frozenset[str], where: str) -> None:
+    """A ``TypeError`` for a keyword ``where`` does not take, as Python gives for a def's."""
+    unknown = sorted(set(given) - known)
+    if unknown:
+        raise TypeError(
+            f"{where}() got unexpected keyword argument(s) {', '.join(map(repr, unknown))};"
+            f" it takes {', '.join(sorted(known))}"
+        )
+
+
+def _check_new(op_id: str, outcome: object, duration: float | None, polls: object) -> None:
+    """Refuse a new operation's id or script with a ``ValueError`` saying what is wrong."""
+    if not 1 <= len(op_id) <= MAX_OPERATION_ID_LENGTH:
+        raise ValueError(f"operation id must be 1 to {MAX_OPERATION_ID_LENGTH} characters")
+    if outcome not in ("succeeded", "failed"):
+        raise ValueError(f"outcome must be 'succeeded' or 'failed', not {outcome!r}")
+    if duration is not None and duration < 0:
+        raise ValueError("duration must be >= 0 or None")
+    # Checked at run time: callers may pass anything, whatever the annotation says.
+    if polls is not None and (isinstance(polls, bool) or not isinstance(polls, int) or polls < 1):
+        raise ValueError(f"polls must be a whole number >= 1 or None, not {polls!r}")
 
 
 class OperationStore:
@@ -67,72 +108,44 @@ class OperationStore:
             raise KeyError(f"no operation with id {operation_id!r}") from None
 
     def create(
-        self,
-        operation_id: str | None = None,
-        *,
-        outcome: Outcome = "succeeded",
-        duration: float | None = 2.0,
-        result: object = None,
-        error: MockError | tuple[str, str] | None = None,
-        metadata: Mapping[str, object] | None = None,
-        status: str | None = None,
-        progress: float | None = None,
-        polls: int | None = None,
+        self, operation_id: str | None = None, **options: Unpack[OperationOptions]
     ) -> MockOperation:
         """Create an operation; see :meth:`openapi.testing.MockServer.create_operation`."""
+        _refuse_unknown(options, OperationOptions.__optional_keys__, "create_operation")
         op_id = str(uuid.uuid4()) if operation_id is None else operation_id
-        if not 1 <= len(op_id) <= MAX_OPERATION_ID_LENGTH:
-            raise ValueError(f"operation id must be 1 to {MAX_OPERATION_ID_LENGTH} characters")
         if op_id in self._records:
             raise ValueError(f"an operation with id {op_id!r} already exists")
-        if outcome not in ("succeeded", "failed"):
-            raise ValueError(f"outcome must be 'succeeded' or 'failed', not {outcome!r}")
-        if duration is not None and duration < 0:
-            raise ValueError("duration must be >= 0 or None")
-        given = cast(object, polls)  # checked at run time: callers may pass anything
-        if given is not None and (
-            isinstance(given, bool) or not isinstance(given, int) or given < 1
-        ):
-            raise ValueError(f"polls must be a whole number >= 1 or None, not {polls!r}")
+        outcome = options.get("outcome", "succeeded")
+        duration = options.get("duration", 2.0)
+        polls = options.get("polls")
+        _check_new(op_id, outcome, duration, polls)
         now = self._clock()
         record = Record(
             id=op_id,
             created=now,
-            metadata=dict(metadata or {}),
+            metadata=dict(options.get("metadata") or {}),
             pinned=State("queued", 0.0, None, None, now, None),
         )
         self._records[op_id] = record
+        result, error = options.get("result"), options.get("error")
+        status = options.get("status")
         if status is not None:
             # An explicit status pins the operation there: it is driven by hand from now on.
-            self._pin(record, now, status, progress=progress, result=result, error=error)
+            self._pin(
+                record, now, status, progress=options.get("progress"), result=result, error=error
+            )
         elif polls is not None:
-            record.timeline = PollScript(
-                polls=polls,
-                outcome=outcome,
-                result=result,
-                error=as_error(error, DEFAULT_FAILURE),
-                updated=now,
-            )
+            failure = as_error(error, DEFAULT_FAILURE)
+            record.timeline = PollScript(polls, outcome, result, failure, updated=now)
         elif duration is not None:
-            record.timeline = Timeline(
-                start=now,
-                duration=duration,
-                outcome=outcome,
-                result=result,
-                error=as_error(error, DEFAULT_FAILURE),
-            )
+            failure = as_error(error, DEFAULT_FAILURE)
+            record.timeline = Timeline(now, duration, outcome, result, failure)
         return self._snapshot(record, now)
 
     def _pin(
-        self,
-        record: Record,
-        now: float,
-        status: str,
-        *,
-        progress: float | None = None,
-        result: object = None,
-        error: MockError | tuple[str, str] | None = None,
+        self, record: Record, now: float, status: str, **options: Unpack[PinOptions]
     ) -> MockOperation:
+        progress, error = options.get("progress"), options.get("error")
         if progress is None and status in ("queued", "succeeded"):
             progress = 0.0 if status == "queued" else 1.0
         if progress is not None and not 0.0 <= progress <= 1.0:
@@ -146,7 +159,7 @@ class OperationStore:
         record.pinned = State(
             status=status,
             progress=progress,
-            result=result if status == "succeeded" else None,
+            result=options.get("result") if status == "succeeded" else None,
             error=err,
             updated=now,
             completed=now if status in TERMINAL_STATUSES else None,
@@ -206,19 +219,11 @@ class OperationStore:
         return self._pin(self._record(operation_id), self._clock(), "failed", error=error)
 
     def set_status(
-        self,
-        operation_id: str,
-        status: str,
-        *,
-        progress: float | None = None,
-        result: object = None,
-        error: MockError | tuple[str, str] | None = None,
+        self, operation_id: str, status: str, **options: Unpack[PinOptions]
     ) -> MockOperation:
         """Pin the operation at ``status`` (any string, known or not) from now on."""
-        record = self._record(operation_id)
-        return self._pin(
-            record, self._clock(), status, progress=progress, result=result, error=error
-        )
+        _refuse_unknown(options, PinOptions.__optional_keys__, "set_status")
+        return self._pin(self._record(operation_id), self._clock(), status, **options)
 
     def clear(self) -> None:
         """Forget every operation."""
