@@ -9,6 +9,7 @@ and sorts every outcome with ``match``: nothing raises, one failure never hides 
 from __future__ import annotations
 
 import asyncio
+import os
 import time
 from collections import Counter
 
@@ -18,6 +19,9 @@ from openapi.funcs.operations_wait import operations_wait_many
 from openapi.testing import MockServer
 
 API_KEY = "demo-key"
+# Seconds each wait may take. The stuck job always uses all of it; the others need well under
+# a second. The test suite sets a longer one so that a busy machine cannot make them late.
+TIMEOUT = float(os.environ.get("FAN_OUT_TIMEOUT", "1.5"))
 
 
 async def main() -> None:
@@ -42,7 +46,12 @@ async def main() -> None:
         polls = PollPolicy(initial_interval=0.1, multiplier=1.5, max_interval=0.5)
         async with SDKCore(api_key=API_KEY, server_url=server.url) as core:
             waits = operations_wait_many(
-                core, ids, concurrency=32, timeout=1.5, poll_interval=polls, cancel_on_timeout=True
+                core,
+                ids,
+                concurrency=32,
+                timeout=TIMEOUT,
+                poll_interval=polls,
+                cancel_on_timeout=True,
             )
             async with waits as results:
                 async for operation_id, res in results:

@@ -88,11 +88,19 @@ def declared(target: Any) -> dict[str, set[str] | None]:
         environment = {"api_key": {f"${API_KEY_ENV}"}, "server_url": {f"${SERVER_URL_ENV}"}}
         return {name: (config | environment).get(name) for name in target.__annotations__}
     parameters = inspect.signature(target).parameters.values()
-    return {
+    named = {
         p.name: None if p.default is p.empty else _shown(p.default)
         for p in parameters
-        if p.name != "self"
+        if p.name != "self" and p.kind is not p.VAR_KEYWORD
     }
+    # ``**options: Unpack[SomeTypedDict]``: each key of the TypedDict is a setting too.
+    hints = typing.get_type_hints(target, include_extras=True)
+    for p in parameters:
+        hint = hints.get(p.name)
+        if p.kind is p.VAR_KEYWORD and typing.get_origin(hint) is typing.Unpack:
+            (keywords,) = typing.get_args(hint)
+            named.update(dict.fromkeys(typing.get_type_hints(keywords)))
+    return named
 
 
 SETTINGS_TABLES = markers(r"<!-- settings: ([\w.]+) -->")

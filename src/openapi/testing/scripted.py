@@ -43,6 +43,7 @@ __all__ = [
 
 #: An aiohttp request handler: what a script is made of.
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+"""One scripted answer: an aiohttp handler the server runs for the next request."""
 
 #: The request id the built responses carry, so a client's error can name it.
 _REQUEST_ID = {"X-Request-Id": "req_1"}
