@@ -180,6 +180,13 @@ def test_the_thread_starts_on_first_use_and_close_joins_it(mock: ThreadedMock) -
     assert mock.count("GET") == 1
 
 
+def test_the_key_is_in_no_repr(sdk: SyncSDK) -> None:
+    copy = sdk.with_options(timeout=5)
+    for shown in (sdk, sdk.core, copy, copy.core, sdk.operations.watch(operation_id="op")):
+        assert API_KEY not in repr(shown)
+    copy.close()
+
+
 def test_a_core_passed_in_stays_open(mock: ThreadedMock) -> None:
     mock.do(lambda server: server.create_operation("op", status="running"))
     with SyncSDKCore(api_key=API_KEY, server_url=mock.url) as core:
