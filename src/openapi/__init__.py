@@ -2,7 +2,8 @@
 
 Two ways to call the API:
 
-- ``SDK``: ``await sdk.operations.get_operation(operation_id=...)`` raises on error.
+- ``SDK``: ``await sdk.operations.get_operation(operation_id=...)`` raises on error
+  (``SyncSDK``: the same, blocking, for code that is not async).
 - ``openapi.core.SDKCore`` with the functions in ``openapi.funcs``: each returns
   ``Ok(value)`` or ``Err(error)`` and never raises for call failures.
 
@@ -48,6 +49,8 @@ if TYPE_CHECKING:
         GetOperationResponse as GetOperationResponse,
     )
     from openapi.sdk import SDK as SDK
+    from openapi.sync import SyncSDK as SyncSDK
+    from openapi.sync_core import SyncSDKCore as SyncSDKCore
     from openapi.types import Err as Err
     from openapi.types import Ok as Ok
     from openapi.types import Result as Result

@@ -14,33 +14,25 @@ setting that cannot be one does raise: a misspelt name is a ``TypeError``, a ``t
 from __future__ import annotations
 
 import asyncio
+import copy
 import inspect
-import ipaddress
 import os
-import re
 import ssl
 import warnings
 from collections.abc import AsyncGenerator, Mapping
 from types import TracebackType
-from typing import Any, Final, Generic, Self, TypeVar, Unpack, cast
+from typing import TYPE_CHECKING, Any, Final, Generic, Self, TypeVar, Unpack, cast
 
 import aiohttp
 import attrs
-import yarl
 
 from openapi import _owned_session
 from openapi._advice import API_KEY_ENV as API_KEY_ENV
-from openapi._advice import (
-    PYTHON,
-    Spelling,
-    bad_server_url,
-    insecure_http,
-    missing_api_key,
-    missing_server_url,
-)
 from openapi._advice import SERVER_URL_ENV as SERVER_URL_ENV
+from openapi._advice import missing_api_key
 from openapi._http.deadlines import DeadlineKeeper
 from openapi._http.fleet import Fleet
+from openapi._server_url import parse_server_url as parse_server_url
 from openapi._settings import CORE_SETTINGS, DEFAULT_CONNECTION_LIMIT, check_keywords
 from openapi._settings import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
 from openapi._settings import ApiKey as ApiKey
@@ -56,12 +48,19 @@ from openapi.types import Err, Ok, Result
 from openapi.utils._fields import POSITIVE_COUNT, POSITIVE_SECONDS, to_float
 from openapi.utils.retries import RetryConfig
 
+if TYPE_CHECKING:
+    from openapi.utils.options import CallOptions
+
 __all__ = ["ApiKey", "AsyncClosing", "CoreSettings", "SDKConfig", "SDKCore"]
 
 USER_AGENT: Final = f"openapi-python/{__version__}"
 UNCLOSED_MESSAGE: Final = (
     "SDKCore was garbage-collected without aclose(); use 'async with SDKCore(...)' "
     "or await core.aclose()"
+)
+ORIGIN_CLOSED: Final = (
+    "the SDKCore this one was made from with with_options() was closed, and with it the "
+    "connection pool they share; close the original only after its copies are done"
 )
 SERVER_URL_CACHE_SIZE: Final = 16
 """Checked server URLs a core remembers (the configured one and recent per-call ones)."""
@@ -110,45 +109,6 @@ class _Secret(Generic[_T]):
 
     def __repr__(self) -> str:
         return "'***'"
-
-
-def _is_loopback(host: str | None) -> bool:
-    if host is None:
-        return False
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-_USERINFO: Final = re.compile(r"//[^/?#]*@")
-
-
-def parse_server_url(
-    url: str | None, *, allow_insecure_http: bool, spelling: Spelling = PYTHON
-) -> Result[str, InvalidRequestError]:
-    """Check a server URL and return it without a trailing slash, ready to prefix paths.
-
-    ``spelling`` names the settings in the messages (the ``openapi`` command has its own).
-    """
-    if not url:
-        return Err(InvalidRequestError(missing_server_url(spelling)))
-    shown = _USERINFO.sub("//***@", url)  # a password in the URL must not reach a message
-    try:
-        parsed = yarl.URL(url)
-    except (ValueError, TypeError):
-        return Err(InvalidRequestError(bad_server_url(shown, "is not a valid URL", spelling)))
-    if parsed.scheme not in ("http", "https") or not parsed.host:
-        problem = "must be an absolute http(s) URL such as 'https://ops.example.com'"
-        return Err(InvalidRequestError(bad_server_url(shown, problem, spelling)))
-    if parsed.query_string or parsed.fragment or parsed.user:
-        problem = "must not carry a query, fragment or credentials"
-        return Err(InvalidRequestError(bad_server_url(shown, problem, spelling)))
-    if parsed.scheme == "http" and not allow_insecure_http and not _is_loopback(parsed.host):
-        return Err(InvalidRequestError(insecure_http(parsed.host, spelling)))
-    return Ok(str(parsed).rstrip("/"))
 
 
 class AsyncClosing:
@@ -220,6 +180,8 @@ class SDKCore(AsyncClosing):
         self.request_headers: Mapping[str, str] = {} if session is None else self.base_headers
         """Headers each request must add to its session's own."""
         self._bearer = _Secret("Bearer " + key) if isinstance(key, str) and key else None
+        self._origin: SDKCore | None = None
+        """The core whose session (pool) and deadlines a ``with_options`` copy uses."""
 
     def __repr__(self) -> str:
         key = "***" if self._api_key is not None else None
@@ -243,6 +205,35 @@ class SDKCore(AsyncClosing):
     def timeout(self, seconds: float | None = None) -> float:
         """The per-attempt timeout in seconds (``seconds`` is ``RequestOptions.timeout``)."""
         return self.config.timeout if seconds is None else seconds
+
+    def with_options(self, **options: Unpack[CallOptions]) -> SDKCore:
+        """A light copy with other defaults that shares this core's connection pool.
+
+        ``timeout``, ``retries`` and ``server_url`` replace this core's; ``headers`` are
+        added to its own (a name given here wins). The key, the pool and the other settings
+        are shared. Closing the copy leaves the pool open; closing this core (its owner)
+        closes it, and the copy's calls then end with ``InvalidRequestError`` saying so.
+        """
+        # Imported here: a core that is never copied does not load the options module.
+        from openapi.utils.options import RequestOptions, call_options
+
+        given = call_options(options, "with_options") or RequestOptions()
+        made = copy.copy(self)  # every setting (and any attribute added later) carried over
+        made._origin = self._origin or self
+        extra = dict(given.headers or {})
+        made.config = attrs.evolve(
+            self.config,
+            server_url=given.server_url or self.config.server_url,
+            retry_config=given.retries or self.config.retry_config,
+            timeout=self.timeout(given.timeout),
+            headers={**self.config.headers, **extra},
+        )
+        made.base_headers = {**self.base_headers, **extra}
+        made.request_headers = made.base_headers  # the pool's session carries the original's
+        made._server_urls = {}
+        made._session = made._session_ok = made._watch = None
+        made._owns_session = made._closed = False
+        return made
 
     # --- auth --------------------------------------------------------------------------------
 
@@ -296,6 +287,10 @@ class SDKCore(AsyncClosing):
 
     def session(self) -> Result[aiohttp.ClientSession, InvalidRequestError]:
         """The shared session; created on first use, inside the running event loop."""
+        if self._origin is not None and not self._closed:  # a with_options copy
+            if self._origin.closed:
+                return Err(InvalidRequestError(ORIGIN_CLOSED))
+            return self._origin.session()
         if self._closed:
             return Err(
                 InvalidRequestError(
@@ -329,20 +324,24 @@ class SDKCore(AsyncClosing):
     @property
     def deadlines(self) -> DeadlineKeeper:
         """The per-attempt deadlines of this core's event loop (bound by ``session()``)."""
+        if self._origin is not None:
+            return self._origin.deadlines
         if self._deadlines is None:
             raise RuntimeError("SDKCore.deadlines is bound by the first session() call")
         return self._deadlines
 
     @property
     def closed(self) -> bool:
-        """True after ``aclose()``."""
-        return self._closed
+        """True after ``aclose()`` (of a ``with_options`` copy: of it or of its original)."""
+        return self._closed or (self._origin is not None and self._origin.closed)
 
     def closed_under(self, result: Result[_T, CallError]) -> Result[_T, CallError]:
         """``result`` of a call in flight when ``aclose()`` ran: the failure the closed
         session caused says so (as a call after ``aclose()`` does), instead of looking like
         a network or SDK fault. A call on a caller's session is untouched: its result stands.
         """
+        if self._origin is not None:  # a copy's calls run on its original's session
+            return self._origin.closed_under(result)
         if (
             not self._closed
             or not self._owns_session

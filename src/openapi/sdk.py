@@ -199,6 +199,18 @@ class SDK(AsyncClosing):
     def __repr__(self) -> str:
         return f"SDK({self.core!r})"
 
+    def with_options(self, **options: Unpack[CallOptions]) -> SDK:
+        """A light copy with other defaults (``SDKCore.with_options``) sharing the pool::
+
+            fast = sdk.with_options(timeout=2, retries=RetryConfig.none())
+
+        Closing the copy leaves the pool (and this SDK) open; closing this SDK closes the
+        pool, and the copy's calls then raise ``InvalidRequestError`` saying so.
+        """
+        made = SDK(core=self.core.with_options(**options))
+        made._owns_core = True  # the copy's core is the copy's: aclose() closes it alone
+        return made
+
     async def aclose(self) -> None:
         """Close the core the SDK created; a ``core=`` (or ``session=``) you passed stays open."""
         if self._owns_core:

@@ -139,19 +139,22 @@ async def _given(namespace: dict[str, Any], prepared: Mapping[str, str]) -> list
     """``GIVEN``: the names a snippet may use without defining them. Returns what to close."""
     core = SDKCore()
     sdk = SDK()
-    namespace.update(
-        sdk=sdk,
-        core=core,
-        op_id=prepared["op_id"],
-        ids=prepared["ids"].split(","),
-        operation_id=prepared["op_id"],
-    )
+    namespace.update(sdk=sdk, core=core, **_ids(prepared))
     return [sdk, core]
+
+
+def _ids(prepared: Mapping[str, str]) -> dict[str, Any]:
+    """The ids of ``GIVEN``: ``op_id`` (also as ``operation_id``) and the list ``ids``."""
+    return {
+        "op_id": prepared["op_id"],
+        "ids": prepared["ids"].split(","),
+        "operation_id": prepared["op_id"],
+    }
 
 
 GIVEN = ("sdk", "core", "op_id", "ids", "operation_id")
 """Names defined before an async snippet runs: an open ``SDK`` and ``SDKCore`` on the mock
-(from the environment), an operation id and a list of five."""
+(from the environment), an operation id and a list of five (a blocking snippet: the ids)."""
 
 
 def _compile(snippet: Snippet, url: str) -> Any:
@@ -171,6 +174,8 @@ def run_snippet(snippet: Snippet, url: str, prepared: Mapping[str, str]) -> None
     code = _compile(snippet, url)
     namespace: dict[str, Any] = {"__name__": "__snippet__"}
     if not code.co_flags & inspect.CO_COROUTINE:
+        # Blocking code (SyncSDK) makes its own clients: it is given the ids only.
+        namespace.update(_ids(prepared))
         exec(code, namespace)
         return
 

@@ -14,10 +14,11 @@ from openapi import Err, Ok, RequestTimeoutError, SDKDefaultError
 from openapi.core import SDKCore
 from openapi.funcs.operations_get_operation import operations_get_operation
 from openapi.testing import MockServer
+from openapi.testing.scripted import ScriptedServer
 from openapi.utils.options import RequestOptions
 from openapi.utils.retries import RetryConfig, RetryQuota
 from tests.fleet.conftest import API_KEY, quick
-from tests.support import ScriptedServer, operation
+from tests.support import operation
 
 TEN = RetryQuota(capacity=10, retry_cost=5, timeout_cost=10, success_refund=1)
 """Room for two retries (or one after a timeout)."""

@@ -53,3 +53,13 @@ def test_pipeline_fan_out_sorts_every_outcome() -> None:
     assert "8 failed, 2 not found, 192 succeeded, 1 timed out" in out
     assert "job-stuck: still not done after 10 s; cancel accepted: True" in out
     assert "sum of squares of the successful jobs: 2559200" in out
+
+
+def test_sync_client_tells_its_story() -> None:
+    out = run("sync_client.py")
+    assert "report: running 25%" in out
+    assert "report: succeeded 100%" in out
+    assert "cancel export: cancelling" in out
+    assert "report via the copy: succeeded" in out
+    assert "3. Inside a running event loop: succeeded" in out
+    assert "ApiError: status=404" in out

@@ -40,6 +40,13 @@ def test_core_and_one_function_load_nothing_else() -> None:
         assert unwanted not in loaded
 
 
+def test_the_blocking_functions_load_neither_facade() -> None:
+    loaded = loaded_after("from openapi.funcs.sync import operations_get_operation")
+    assert "openapi.sync_core" in loaded
+    for unwanted in ("openapi.sdk", "openapi.sync", "openapi.cli", "openapi.testing"):
+        assert unwanted not in loaded
+
+
 def test_cancel_function_does_not_load_get() -> None:
     loaded = loaded_after(
         "from openapi.funcs.operations_cancel_operation import operations_cancel_operation"

@@ -21,8 +21,12 @@ MODELS = (
 CONFIG = "RetryConfig BackoffStrategy RequestOptions PollPolicy"
 
 PUBLIC: dict[str, str] = {
-    "openapi": f"__version__ SDK SDKCore Ok Err Result {ERRORS} {MODELS} {CONFIG}",
+    "openapi": (
+        f"__version__ SDK SDKCore SyncSDK SyncSDKCore Ok Err Result {ERRORS} {MODELS} {CONFIG}"
+    ),
     "openapi.sdk": "SDK Operations",
+    "openapi.sync": "SyncSDK SyncOperations",
+    "openapi.sync_core": "SyncSDKCore BlockingIterator",
     "openapi.core": "SDKCore SDKConfig CoreSettings ApiKey AsyncClosing DEFAULT_TIMEOUT",
     "openapi.types": "Ok Err Result UnwrapError",
     "openapi.errors": f"{ERRORS} CallError",
@@ -44,6 +48,10 @@ PUBLIC: dict[str, str] = {
         "operations_wait operations_watch operations_wait_many WaitMany WaitError OnUpdate "
         "DEFAULT_CANCEL_GRACE DEFAULT_CONCURRENCY"
     ),
+    "openapi.funcs.sync": (
+        "operations_get_operation operations_cancel_operation operations_wait "
+        "operations_watch operations_wait_many SyncWaitMany"
+    ),
     "openapi.utils": f"{CONFIG} CallOptions PollOptions",
     "openapi.utils.retries": "RetryConfig BackoffStrategy parse_retry_after",
     "openapi.utils.options": "RequestOptions CallOptions PollOptions",
@@ -60,6 +68,9 @@ PUBLIC: dict[str, str] = {
 SAME_OBJECT: list[tuple[str, str]] = [
     ("openapi.SDK", "openapi.sdk.SDK"),
     ("openapi.SDKCore", "openapi.core.SDKCore"),
+    ("openapi.SyncSDK", "openapi.sync.SyncSDK"),
+    ("openapi.SyncSDKCore", "openapi.sync_core.SyncSDKCore"),
+    ("openapi.core.parse_server_url", "openapi._server_url.parse_server_url"),
     ("openapi.Result", "openapi.types.Result"),
     ("openapi.HTTPMetadata", "openapi.models.components.HTTPMetadata"),
     ("openapi.models.operations.HTTPMetadata", "openapi.models.components.HTTPMetadata"),
