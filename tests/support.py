@@ -7,6 +7,7 @@ Each test queues the responses it wants; the server records every request it rec
 from __future__ import annotations
 
 import asyncio
+import ssl
 from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Any
@@ -84,13 +85,15 @@ def delay(seconds: float, then: Handler) -> Handler:
 class ScriptedServer:
     """Answers each request with the next queued handler (the last one repeats)."""
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         self.requests: list[Seen] = []
+        self._tls = tls
         self._script: deque[Handler] = deque()
         self._arrived = asyncio.Condition()
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._server = TestServer(app, host="127.0.0.1")
+        scheme = "http" if tls is None else "https"
+        self._server = TestServer(app, host="127.0.0.1", scheme=scheme)
 
     @property
     def url(self) -> str:
@@ -115,7 +118,7 @@ class ScriptedServer:
             await self._arrived.wait_for(lambda: len(self.requests) >= count)
 
     async def start(self) -> None:
-        await self._server.start_server()
+        await self._server.start_server(ssl=self._tls)
 
     async def close(self) -> None:
         await self._server.close()

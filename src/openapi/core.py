@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import inspect
-import ipaddress
 import os
 import re
 import ssl
@@ -40,10 +39,12 @@ from openapi._advice import (
 )
 from openapi._advice import SERVER_URL_ENV as SERVER_URL_ENV
 from openapi._http.deadlines import DeadlineKeeper
+from openapi._proxies import ProxyRoutes, is_loopback, redacted
 from openapi._settings import CORE_SETTINGS, DEFAULT_CONNECTION_LIMIT, check_keywords
 from openapi._settings import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
 from openapi._settings import ApiKey as ApiKey
 from openapi._settings import CoreSettings as CoreSettings
+from openapi._tls import tls_setting
 from openapi._version import __version__
 from openapi.models.errors import (
     CallError,
@@ -79,6 +80,9 @@ class SDKConfig:
     allow_insecure_http: bool = False
     verify_ssl: bool | ssl.SSLContext = True
     connection_limit: int = attrs.field(default=DEFAULT_CONNECTION_LIMIT, validator=POSITIVE_COUNT)
+    proxy: str | None = attrs.field(default=None, repr=lambda url: repr(url and redacted(url)))
+    trust_env: bool = True
+    ca_bundle: str | os.PathLike[str] | None = None
 
 
 _T = TypeVar("_T")
@@ -101,17 +105,6 @@ class _Secret(Generic[_T]):
 
     def __repr__(self) -> str:
         return "'***'"
-
-
-def _is_loopback(host: str | None) -> bool:
-    if host is None:
-        return False
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
 
 
 _USERINFO: Final = re.compile(r"//[^/?#]*@")
@@ -137,7 +130,7 @@ def parse_server_url(
     if parsed.query_string or parsed.fragment or parsed.user:
         problem = "must not carry a query, fragment or credentials"
         return Err(InvalidRequestError(bad_server_url(shown, problem, spelling)))
-    if parsed.scheme == "http" and not allow_insecure_http and not _is_loopback(parsed.host):
+    if parsed.scheme == "http" and not allow_insecure_http and not is_loopback(parsed.host):
         return Err(InvalidRequestError(insecure_http(parsed.host, spelling)))
     return Ok(str(parsed).rstrip("/"))
 
@@ -185,8 +178,17 @@ class SDKCore(AsyncClosing):
             allow_insecure_http=settings.get("allow_insecure_http", False),
             verify_ssl=settings.get("verify_ssl", True),
             connection_limit=settings.get("connection_limit", DEFAULT_CONNECTION_LIMIT),
+            proxy=settings.get("proxy"),
+            trust_env=settings.get("trust_env", True),
+            ca_bundle=settings.get("ca_bundle"),
         )
         session = settings.get("session")
+        config = self.config
+        self.proxies = ProxyRoutes.from_settings(
+            config.proxy, config.trust_env, session is None, config.allow_insecure_http
+        )
+        """The proxy of each request (see ``openapi._proxies``)."""
+        self._ssl = tls_setting(config.verify_ssl, config.ca_bundle)
         self._session = session
         self._owns_session = session is None
         self._watch: AsyncGenerator[None, None] | None = None
@@ -307,7 +309,7 @@ class SDKCore(AsyncClosing):
         if self._session is None:
             connector = aiohttp.TCPConnector(
                 limit=self.config.connection_limit,
-                ssl=self.config.verify_ssl,
+                ssl=self._ssl,
             )
             self._session = aiohttp.ClientSession(connector=connector, headers=self.base_headers)
             self._watch = _owned_session.start_watch(self._session)

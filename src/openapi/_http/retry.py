@@ -22,7 +22,7 @@ import backoff
 
 from openapi._http.attempt import attempt
 from openapi._http.state import Call, Outcome
-from openapi._logging import logger
+from openapi._logging import log_fields, logger
 from openapi.types import Err
 from openapi.utils.retries import BackoffStrategy
 
@@ -108,4 +108,5 @@ def retrying(call: Call[Any], outcome: Outcome[Any], wait: float) -> None:
     if isinstance(outcome.result, Err):
         call.previous = outcome.result.error
     if logger.isEnabledFor(logging.DEBUG):
-        logger.debug("retrying in %.2f s after: %s", wait, call.previous)
+        fields = {**log_fields(call), "delay": wait}
+        logger.debug("retrying in %.2f s after: %s", wait, call.previous, extra=fields)
