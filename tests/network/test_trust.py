@@ -27,6 +27,7 @@ async def test_ca_bundle_trusts_a_private_ca(tls_server: ScriptedServer, ca_bund
         res = await operations_get_operation(core, {"operation_id": "op_1"}, None)
     assert isinstance(res, Err)  # the system's store does not know that CA
     assert isinstance(res.error, ConnectionError)
+    assert "pass ca_bundle= the PEM file of the CA" in str(res.error)  # what to do
 
 
 def test_a_ca_bundle_that_cannot_be_loaded_is_refused_at_once(tmp_path: Path) -> None:

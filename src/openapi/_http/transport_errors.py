@@ -52,7 +52,8 @@ _TABLE: Final[tuple[tuple[type[BaseException], bool, str], ...]] = (
     (
         aiohttp.ClientConnectorCertificateError,
         False,  # permanent: retrying cannot make the certificate valid
-        "fix the certificate, or pass verify_ssl= an ssl.SSLContext that trusts it",
+        "fix the certificate, or pass ca_bundle= the PEM file of the CA that signed it "
+        "(or verify_ssl= an ssl.SSLContext that trusts it)",
     ),
     # A response head aiohttp could not parse (bad status line, a 100 KB header line, 2,000
     # headers, a Content-Encoding it cannot decode): the same server will say the same again.
