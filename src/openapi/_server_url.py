@@ -4,10 +4,6 @@ command): an absolute http(s) URL, no query, fragment or credentials, and no pla
 
 from __future__ import annotations
 
-import ipaddress
-import re
-from typing import Final
-
 import yarl
 
 from openapi._advice import (
@@ -17,24 +13,11 @@ from openapi._advice import (
     insecure_http,
     missing_server_url,
 )
+from openapi._proxies import is_loopback, redacted
 from openapi.models.errors import InvalidRequestError
 from openapi.types import Err, Ok, Result
 
 __all__ = ["parse_server_url"]
-
-
-def _is_loopback(host: str | None) -> bool:
-    if host is None:
-        return False
-    if host == "localhost" or host.endswith(".localhost"):
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False
-
-
-_USERINFO: Final = re.compile(r"//[^/?#]*@")
 
 
 def parse_server_url(
@@ -46,7 +29,7 @@ def parse_server_url(
     """
     if not url:
         return Err(InvalidRequestError(missing_server_url(spelling)))
-    shown = _USERINFO.sub("//***@", url)  # a password in the URL must not reach a message
+    shown = redacted(url)  # a password in the URL must not reach a message
     try:
         parsed = yarl.URL(url)
     except (ValueError, TypeError):
@@ -57,6 +40,6 @@ def parse_server_url(
     if parsed.query_string or parsed.fragment or parsed.user:
         problem = "must not carry a query, fragment or credentials"
         return Err(InvalidRequestError(bad_server_url(shown, problem, spelling)))
-    if parsed.scheme == "http" and not allow_insecure_http and not _is_loopback(parsed.host):
+    if parsed.scheme == "http" and not allow_insecure_http and not is_loopback(parsed.host):
         return Err(InvalidRequestError(insecure_http(parsed.host, spelling)))
     return Ok(str(parsed).rstrip("/"))

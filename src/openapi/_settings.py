@@ -7,6 +7,7 @@ not declare with the ``TypeError`` a misspelt parameter gets.
 
 from __future__ import annotations
 
+import os
 import ssl
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from typing import Final, TypeAlias, TypedDict
@@ -72,6 +73,17 @@ class CoreSettings(TypedDict, total=False):
     Default: ``True``."""
     connection_limit: int
     """Size of the SDK-owned connection pool, a positive int. Default: 100."""
+    proxy: str | None
+    """A proxy for every request: ``http://[user:pass@]host:port`` (or ``https://``; a bare
+    ``host:port`` means ``http://``), on the SDK's session or yours. Its credentials travel
+    as ``Proxy-Authorization`` and are shown as ``***``. A malformed one is a ``ValueError``.
+    Default: none (see ``trust_env``)."""
+    trust_env: bool
+    """Let the session the SDK creates follow ``HTTPS_PROXY`` / ``HTTP_PROXY`` /
+    ``NO_PROXY`` (read when the core is made). ``~/.netrc`` is never read. Default: ``True``."""
+    ca_bundle: str | os.PathLike[str] | None
+    """A PEM file of CA certificates the SDK's session trusts instead of the system's store
+    (loaded at once: a bad path is a ``ValueError``). Default: none."""
 
 
 def check_keywords(given: Iterable[str], declared: frozenset[str], owner: str) -> None:

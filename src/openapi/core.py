@@ -20,8 +20,7 @@ import os
 import ssl
 import warnings
 from collections.abc import AsyncGenerator, Mapping
-from types import TracebackType
-from typing import TYPE_CHECKING, Any, Final, Generic, Self, TypeVar, Unpack, cast
+from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, Unpack, cast
 
 import aiohttp
 import attrs
@@ -30,13 +29,16 @@ from openapi import _owned_session
 from openapi._advice import API_KEY_ENV as API_KEY_ENV
 from openapi._advice import SERVER_URL_ENV as SERVER_URL_ENV
 from openapi._advice import missing_api_key
+from openapi._closing import AsyncClosing as AsyncClosing
 from openapi._http.deadlines import DeadlineKeeper
 from openapi._http.fleet import Fleet
+from openapi._proxies import ProxyRoutes, redacted
 from openapi._server_url import parse_server_url as parse_server_url
 from openapi._settings import CORE_SETTINGS, DEFAULT_CONNECTION_LIMIT, check_keywords
 from openapi._settings import DEFAULT_TIMEOUT as DEFAULT_TIMEOUT
 from openapi._settings import ApiKey as ApiKey
 from openapi._settings import CoreSettings as CoreSettings
+from openapi._tls import tls_setting
 from openapi._version import __version__
 from openapi.models.errors import (
     CallError,
@@ -79,6 +81,9 @@ class SDKConfig:
     allow_insecure_http: bool = False
     verify_ssl: bool | ssl.SSLContext = True
     connection_limit: int = attrs.field(default=DEFAULT_CONNECTION_LIMIT, validator=POSITIVE_COUNT)
+    proxy: str | None = attrs.field(default=None, repr=lambda url: repr(url and redacted(url)))
+    trust_env: bool = True
+    ca_bundle: str | os.PathLike[str] | None = None
 
 
 _T = TypeVar("_T")
@@ -111,28 +116,6 @@ class _Secret(Generic[_T]):
         return "'***'"
 
 
-class AsyncClosing:
-    """``async with obj`` gives ``obj`` and awaits ``obj.aclose()`` on the way out.
-
-    Shared by everything in the SDK that holds resources: ``SDKCore``, ``SDK``, ``WaitMany``.
-    """
-
-    async def aclose(self) -> None:
-        """Release what the object holds; safe to call more than once."""
-        raise NotImplementedError
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        await self.aclose()
-
-
 class SDKCore(AsyncClosing):
     """Configuration, transport (one shared ``aiohttp.ClientSession``) and auth.
 
@@ -154,8 +137,17 @@ class SDKCore(AsyncClosing):
             allow_insecure_http=settings.get("allow_insecure_http", False),
             verify_ssl=settings.get("verify_ssl", True),
             connection_limit=settings.get("connection_limit", DEFAULT_CONNECTION_LIMIT),
+            proxy=settings.get("proxy"),
+            trust_env=settings.get("trust_env", True),
+            ca_bundle=settings.get("ca_bundle"),
         )
         session = settings.get("session")
+        config = self.config
+        self.proxies = ProxyRoutes.from_settings(
+            config.proxy, config.trust_env, session is None, config.allow_insecure_http
+        )
+        """The proxy of each request (see ``openapi._proxies``)."""
+        self._ssl = tls_setting(config.verify_ssl, config.ca_bundle)
         self._session = session
         self._owns_session = session is None
         self._watch: AsyncGenerator[None, None] | None = None
@@ -314,7 +306,7 @@ class SDKCore(AsyncClosing):
         if self._session is None:
             connector = aiohttp.TCPConnector(
                 limit=self.config.connection_limit,
-                ssl=self.config.verify_ssl,
+                ssl=self._ssl,
             )
             self._session = aiohttp.ClientSession(connector=connector, headers=self.base_headers)
             self._watch = _owned_session.start_watch(self._session)

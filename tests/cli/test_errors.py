@@ -51,7 +51,7 @@ async def test_wrong_key(server: MockServer, env: dict[str, str]) -> None:
     assert len(errors) == 1
     assert "HTTP 401 Unauthorized" in errors[0]
     assert errors[0].endswith("check the API key (--api-key or $OPENAPI_API_KEY)")
-    assert " DEBUG: " in run.err  # -v logged the request ...
+    assert " INFO: " in run.err  # -v logged the failed attempt ...
     assert "-> 401" in run.err  # ... and its outcome, without the key (checked by run_cli)
 
 

@@ -6,7 +6,9 @@ operationID="getOperation" ... -->`` names the API operation it shows, and
 ``<!-- snippet raises="ApiError" -->`` says the snippet is meant to end with that exception
 (any other ending, a clean one included, fails); ``<!-- snippet run="pytest" -->`` says it
 is a test module: it is run by pytest in a fresh directory whose ``conftest.py`` enables
-``openapi.testing.pytest_plugin``, and every test in it must pass. A snippet that shows a
+``openapi.testing.pytest_plugin``, and every test in it must pass; ``<!-- snippet
+run="tests/path.py" -->`` says it needs more than the mock (a real proxy) and that test
+file runs it. A snippet that shows a
 failure otherwise asserts it itself (``match``/``except`` and ``assert``).
 
 Every snippet runs, in its own thread and (if it awaits) its own event loop, against a fresh
@@ -170,6 +172,10 @@ def run_snippet(snippet: Snippet, url: str, prepared: Mapping[str, str]) -> None
     """Run one snippet to its end (blocking: call it in a thread). Raises what it raises."""
     if snippet.attributes.get("run") == "pytest":
         run_pytest_snippet(snippet, url)
+        return
+    elsewhere = snippet.attributes.get("run", "")
+    if elsewhere.startswith("tests/"):  # it needs more than the mock (a proxy, say)
+        assert (ROOT / elsewhere).is_file(), f"{elsewhere}, which should run this, is missing"
         return
     code = _compile(snippet, url)
     namespace: dict[str, Any] = {"__name__": "__snippet__"}

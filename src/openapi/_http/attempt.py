@@ -12,9 +12,10 @@ import asyncio
 import logging
 import time
 from collections.abc import Mapping
-from typing import Final, TypeVar
+from typing import Final, TypedDict, TypeVar
 
 import aiohttp
+import yarl
 
 from openapi._http import failures
 from openapi._http.decode import receive
@@ -22,13 +23,19 @@ from openapi._http.fleet import Fleet
 from openapi._http.redirects import REDIRECT_STATUSES, next_hop, shown, without_credentials
 from openapi._http.state import Call, Outcome
 from openapi._http.transport_errors import transport_error
-from openapi._logging import logger
+from openapi._logging import log_attempt, logger
 from openapi.models.errors import RequestTimeoutError
 from openapi.types import Err
 
 __all__ = ["attempt"]
 
 RespT = TypeVar("RespT")
+
+
+class _ProxyArgs(TypedDict, total=False):
+    proxy: yarl.URL
+    proxy_auth: aiohttp.BasicAuth | None
+
 
 _NO_TIMEOUT: Final = aiohttp.ClientTimeout(total=None)
 """aiohttp's own timers are off; the core's deadlines bound each attempt (see ``attempt``)."""
@@ -59,8 +66,8 @@ async def _exchange(call: Call[RespT]) -> Outcome[RespT]:
         if isinstance(keyed, Outcome):
             return keyed
         headers, seconds = keyed
-    debug = logger.isEnabledFor(logging.DEBUG)
-    began = time.monotonic() if debug else 0.0
+    logged = logger.isEnabledFor(logging.INFO)
+    began = time.monotonic() if logged else 0.0
     outcome: Outcome[RespT]
     try:
         # The per-attempt deadline is the core's (one timer for all calls, see
@@ -74,6 +81,7 @@ async def _exchange(call: Call[RespT]) -> Outcome[RespT]:
                 headers=headers,
                 timeout=_NO_TIMEOUT,
                 allow_redirects=False,  # followed by hand: see openapi._http.redirects
+                **_via(call),
             ) as response:
                 status: object = response.status
                 if response.status in REDIRECT_STATUSES:
@@ -86,15 +94,20 @@ async def _exchange(call: Call[RespT]) -> Outcome[RespT]:
         outcome = timed_out(call, "got no response", "raise timeout= or check the server")
         status = "timeout"
     except Exception as exc:  # the transport's: one table, in openapi._http.transport_errors
-        error, retryable = transport_error(exc, call.where(), call.attempts)
+        error, retryable = transport_error(exc, call.where(), call.attempts, call.proxy)
         outcome = Outcome(Err(error), retryable and call.retries.retry_connection_errors)
         status = type(exc).__name__
-    if debug:
-        elapsed_ms = (time.monotonic() - began) * 1000
-        logger.debug(
-            "%s -> %s (attempt %d, %.1f ms)", call.where(), status, call.attempts, elapsed_ms
-        )
+    if logged:
+        log_attempt(call, status, outcome.result, time.monotonic() - began)
     return outcome
+
+
+def _via(call: Call[RespT]) -> _ProxyArgs:
+    """The request's proxy arguments: none on the direct path (aiohttp's defaults then)."""
+    proxy = call.proxy
+    if proxy is None:
+        return {}
+    return {"proxy": proxy.url, "proxy_auth": proxy.auth}
 
 
 async def _keyed(
@@ -150,7 +163,7 @@ async def _follow(
         headers = without_credentials(headers)
     response.release()
     async with call.session.request(
-        method, target, headers=headers, timeout=_NO_TIMEOUT, allow_redirects=False
+        method, target, headers=headers, timeout=_NO_TIMEOUT, allow_redirects=False, **_via(call)
     ) as next_response:
         if next_response.status in REDIRECT_STATUSES:
             return await _follow(call, next_response, headers, hops + 1)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from openapi._http.attempt import attempt
 from openapi._http.endpoint import Endpoint
@@ -64,7 +64,13 @@ async def call(
             (options.retries if options else None) or core.config.retry_config,
             core.deadlines,
             authorize,
+            _operation_id(request),
         )
+        if core.proxies.active:
+            proxy = core.proxies.route(base.value)
+            if isinstance(proxy, InvalidRequestError):
+                return Err(proxy)
+            pending.proxy = proxy
         outcome = await attempt(pending, core.fleet)
         if outcome.retryable and pending.retries.strategy != "none":
             outcome = await retried(pending, outcome, core.fleet)
@@ -95,3 +101,12 @@ def _authorize(
         return None
     missing = core.missing_key()  # no key at all: the call is refused before sending
     return missing if missing is not None else core.authorization
+
+
+def _operation_id(request: object) -> str | None:
+    """The request's ``operation_id`` (already checked by ``render_path``), for logs."""
+    if type(request) is dict or isinstance(request, Mapping):  # dict: skip the ABC check
+        value = cast(Mapping[str, object], request).get("operation_id")
+    else:
+        value = getattr(request, "operation_id", None)
+    return value if isinstance(value, str) else None

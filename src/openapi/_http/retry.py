@@ -26,7 +26,7 @@ from openapi._http.attempt import attempt
 from openapi._http.fleet import Fleet
 from openapi._http.quota import TokenBucket, quota_spent
 from openapi._http.state import Call, Outcome
-from openapi._logging import logger
+from openapi._logging import log_fields, logger
 from openapi.types import Err
 from openapi.utils.retries import BackoffStrategy
 
@@ -147,4 +147,5 @@ def retrying(call: Call[Any], outcome: Outcome[Any], waits: Waits) -> None:
         call.previous = outcome.result.error
     call.retry_cost = waits.cost
     if logger.isEnabledFor(logging.DEBUG):
-        logger.debug("retrying in %.2f s after: %s", waits.wait, call.previous)
+        fields = {**log_fields(call), "delay": waits.wait}
+        logger.debug("retrying in %.2f s after: %s", waits.wait, call.previous, extra=fields)

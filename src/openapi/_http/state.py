@@ -16,6 +16,7 @@ import yarl
 from openapi._http.budget import CallBudget
 from openapi._http.deadlines import DeadlineKeeper
 from openapi._http.endpoint import Endpoint
+from openapi._proxies import Proxy
 from openapi.models.components import HTTPMetadata
 from openapi.models.errors import CallError, InvalidRequestError, UnexpectedClientError
 from openapi.types import Result
@@ -58,6 +59,8 @@ class Call(CallBudget, Generic[RespT]):
         "deadlines",
         "endpoint",
         "headers",
+        "operation_id",
+        "proxy",
         "retries",
         "session",
         "started",
@@ -76,6 +79,7 @@ class Call(CallBudget, Generic[RespT]):
         retries: RetryConfig,
         deadlines: DeadlineKeeper,
         authorize: Authorize | None = None,
+        operation_id: str | None = None,
     ) -> None:
         self.endpoint = endpoint
         self.deadlines = deadlines
@@ -87,6 +91,10 @@ class Call(CallBudget, Generic[RespT]):
         self.retries = retries
         self.authorize = authorize
         """Set when the key is a callable: called once per attempt, inside its deadline."""
+        self.proxy: Proxy | None = None
+        """The proxy the request goes through (``SDKCore.proxies``), or ``None``."""
+        self.operation_id = operation_id
+        """The request's ``operation_id``, for log records."""
         self.started = time.monotonic()
         self.start_budget(retries, self.started)
         self.attempts = 0

@@ -19,6 +19,7 @@ from aiohttp import http_exceptions
 from aiohttp.client_reqrep import ConnectionKey
 from multidict import CIMultiDict, CIMultiDictProxy
 
+from openapi._proxies import Proxy
 from openapi.models.errors import ConnectionError, UnexpectedClientError
 
 __all__ = ["detached", "transport_error"]
@@ -39,12 +40,20 @@ _UNDECODABLE_ENCODING: Final = (
     "the server compressed the response in a way this installation cannot decode; install "
     "the package named above, or have the server send gzip"
 )
+_PROXY_ADVICE: Final = (
+    "check the proxy's address and credentials (proxy=, or HTTPS_PROXY / HTTP_PROXY; "
+    "NO_PROXY lists the hosts reached directly)"
+)
 _TABLE: Final[tuple[tuple[type[BaseException], bool, str], ...]] = (
     # (what was raised, retried as a connection error?, what to do) - first match wins.
+    # The proxy's: it could not be reached, or it refused to open the tunnel.
+    (aiohttp.ClientProxyConnectionError, True, _PROXY_ADVICE),
+    (aiohttp.ClientHttpProxyError, False, _PROXY_ADVICE),
     (
         aiohttp.ClientConnectorCertificateError,
         False,  # permanent: retrying cannot make the certificate valid
-        "fix the certificate, or pass verify_ssl= an ssl.SSLContext that trusts it",
+        "fix the certificate, or pass ca_bundle= the PEM file of the CA that signed it "
+        "(or verify_ssl= an ssl.SSLContext that trusts it)",
     ),
     # A response head aiohttp could not parse (bad status line, a 100 KB header line, 2,000
     # headers, a Content-Encoding it cannot decode): the same server will say the same again.
@@ -59,9 +68,10 @@ _TABLE: Final[tuple[tuple[type[BaseException], bool, str], ...]] = (
 
 
 def transport_error(
-    exc: Exception, where: str, attempt: int
+    exc: Exception, where: str, attempt: int, proxy: Proxy | None = None
 ) -> tuple[ConnectionError | UnexpectedClientError, bool]:
-    """The error for an attempt that raised ``exc``, and whether it may be retried."""
+    """The error for an attempt that raised ``exc`` (through ``proxy``, if not ``None``),
+    and whether it may be retried."""
     name: str = type(exc).__name__
     row = next((row for row in _TABLE if isinstance(exc, row[0])), None)
     error: ConnectionError | UnexpectedClientError
@@ -74,11 +84,40 @@ def transport_error(
             advice = _UNDECODABLE_ENCODING
         if kind is aiohttp.ClientConnectorCertificateError:
             text = f"the server's TLS certificate is not trusted ({exc}); {advice}"
+        elif _at_proxy(exc, proxy):
+            text = _proxy_text(exc, proxy, attempt, _PROXY_ADVICE)
+            # A proxy's 5XX (it could not reach the server, or is overloaded) may pass.
+            retryable = retryable or getattr(exc, "status", 0) >= 500
         else:
             text = f"{name}: {_reason(exc)} (attempt {attempt}); {advice}"
         error = ConnectionError(f"{where} failed: {text}")
     error.__cause__ = detached(exc)
     return error, retryable
+
+
+def _at_proxy(exc: Exception, proxy: Proxy | None) -> bool:
+    """Whether ``exc`` is about the proxy rather than the server (aiohttp raises its plain
+    ``ClientConnectorDNSError`` when the proxy's name does not resolve)."""
+    if isinstance(exc, aiohttp.ClientProxyConnectionError | aiohttp.ClientHttpProxyError):
+        return True
+    return (
+        proxy is not None
+        and isinstance(exc, aiohttp.ClientConnectorError)
+        and (exc.host, exc.port) == (proxy.url.host, proxy.url.port)
+    )
+
+
+def _proxy_text(exc: Exception, proxy: Proxy | None, attempt: int, advice: str) -> str:
+    where = "the proxy" if proxy is None else f"the proxy {proxy.describe()}"
+    if isinstance(exc, aiohttp.ClientHttpProxyError):
+        # Its text quotes the proxy's reason phrase only; the URL it holds is not shown.
+        return (
+            f"{where} refused to open a tunnel to the server: {exc.status} {exc.message} "
+            f"(attempt {attempt}); {advice}"
+        )
+    error = getattr(exc, "os_error", None)
+    reason = getattr(error, "strerror", None) or type(error).__name__
+    return f"could not connect to {where}: {reason} (attempt {attempt}); {advice}"
 
 
 def _is_encoding_error(exc: BaseException) -> bool:

@@ -21,6 +21,7 @@ and ``delay`` build the usual ones.
 from __future__ import annotations
 
 import asyncio
+import ssl
 from collections import deque
 from collections.abc import Awaitable, Callable
 from typing import Self
@@ -109,17 +110,19 @@ class ScriptedServer(Serving):
 
     Every request, on any path and method, is recorded in :attr:`requests` on arrival,
     before it is answered. Use it as an async context manager (or :meth:`start` and
-    :meth:`close`); it listens on a free port of 127.0.0.1.
+    :meth:`close`); it listens on a free port of 127.0.0.1, over TLS with ``tls`` (a server
+    ``ssl.SSLContext``: the URL is then ``https://``).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, tls: ssl.SSLContext | None = None) -> None:
         #: Every request received so far, oldest first.
         self.requests: list[Seen] = []
         self._script: deque[Handler] = deque()
         self._arrived = asyncio.Condition()
         app = web.Application()
         app.router.add_route("*", "/{tail:.*}", self._handle)
-        self._server = TestServer(app, host="127.0.0.1")
+        self._tls = tls
+        self._server = TestServer(app, host="127.0.0.1", scheme="http" if tls is None else "https")
 
     @property
     def url(self) -> str:
@@ -149,7 +152,7 @@ class ScriptedServer(Serving):
 
     async def start(self) -> None:
         """Bind a free port and start serving."""
-        await self._server.start_server()
+        await self._server.start_server(ssl=self._tls)
 
     async def close(self) -> None:
         """Stop serving and close every connection."""
