@@ -1,5 +1,5 @@
 """The waits of the retry loop (``openapi._http.retry.Waits``): what backoff sleeps, and when
-it gives up. The loop itself is exercised end to end in tests/test_retries.py and
+it gives up. The loop itself is exercised end to end in tests/http/test_retries.py and
 tests/hostile/test_retry_after.py, test_budget_deadline.py."""
 
 from __future__ import annotations

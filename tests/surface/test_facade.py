@@ -17,7 +17,7 @@ from openapi.core import CoreSettings, SDKConfig, SDKCore
 from openapi.sdk import Operations
 from openapi.testing import MockServer
 from openapi.utils.options import CallOptions, PollOptions, RequestOptions
-from tests.wait_support import FAST
+from tests.waiting.support import FAST
 
 API_KEY = "sk-facade-tests"
 ONCE = RetryConfig.none()

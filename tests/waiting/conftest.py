@@ -9,7 +9,7 @@ import pytest
 from openapi.core import SDKCore
 from openapi.testing import MockServer
 from openapi.utils.retries import BackoffStrategy, RetryConfig
-from tests.wait_support import API_KEY
+from tests.waiting.support import API_KEY
 
 FAST_RETRIES = RetryConfig(
     backoff=BackoffStrategy(initial_interval=0.01, max_interval=0.02, max_elapsed_time=2)

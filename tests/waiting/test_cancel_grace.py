@@ -21,7 +21,7 @@ from openapi import (
 from openapi.core import SDKCore
 from openapi.funcs.operations_wait import operations_wait, operations_wait_many
 from openapi.testing import MockServer
-from tests.wait_support import API_KEY, FAST
+from tests.waiting.support import API_KEY, FAST
 
 TIMEOUT = 0.2
 GRACE = 0.5

@@ -11,7 +11,7 @@ from openapi import PollPolicy
 from openapi.core import SDKCore
 from openapi.funcs.operations_wait import operations_wait
 from openapi.testing import MockServer
-from tests.wait_support import gaps, poll_times
+from tests.waiting.support import gaps, poll_times
 
 EARLY = 0.01
 """How early a sleep may end by the loop's clock resolution: well under a millisecond."""

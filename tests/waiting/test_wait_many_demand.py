@@ -10,7 +10,7 @@ from openapi import Ok
 from openapi.core import SDKCore
 from openapi.funcs.operations_wait import WaitMany, operations_wait, operations_wait_many
 from openapi.testing import MockServer
-from tests.wait_support import FAST
+from tests.waiting.support import FAST
 
 CONCURRENCY = 4
 WAITS = 30

@@ -10,7 +10,7 @@ from openapi import SDK
 from openapi.core import SDKCore
 from openapi.funcs.operations_wait import operations_wait_many
 from openapi.testing import MockServer
-from tests.wait_support import FAST
+from tests.waiting.support import FAST
 
 
 @pytest.mark.parametrize("ids", ["op_1", b"op_1", bytearray(b"op_1")])

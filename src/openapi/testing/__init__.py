@@ -21,8 +21,8 @@ This package does not import the SDK client, so it can test any client of the AP
 
 from ._faults import FaultKind, FaultRule, format_retry_after
 from ._log import RequestLogEntry
+from ._operation import KNOWN_STATUSES, TERMINAL_STATUSES, MockError, MockOperation, Outcome
 from ._server import DEFAULT_API_KEY, MockServer
-from ._state import KNOWN_STATUSES, TERMINAL_STATUSES, MockError, MockOperation, Outcome
 
 __all__ = [
     "DEFAULT_API_KEY",

@@ -13,10 +13,12 @@ from urllib.parse import quote
 
 from aiohttp import web
 
-from ._app import MockBackend, build_app, reset_backend
+from ._app import build_app
+from ._backend import MockBackend, reset_backend
 from ._faults import FaultKind, FaultRule, FaultSet
 from ._log import RequestLog, RequestLogEntry
-from ._state import Clock, MockError, MockOperation, OperationStore, Outcome
+from ._operation import MockError, MockOperation, Outcome
+from ._store import Clock, OperationStore
 
 __all__ = ["DEFAULT_API_KEY", "MockServer"]
 

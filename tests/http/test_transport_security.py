@@ -1,5 +1,5 @@
 """The key never travels unprotected: TLS is verified, and ``http://`` to a remote host is
-refused (the core's own URL: ``tests/test_config.py``; here the per-call ``server_url``).
+refused (the core's own URL: ``tests/core/test_config.py``; here the per-call ``server_url``).
 """
 
 from __future__ import annotations
@@ -99,7 +99,7 @@ async def test_tls_verification_can_be_turned_off_or_given_a_trust_store(
 async def test_per_call_server_url_cannot_downgrade_to_remote_http(
     server: ScriptedServer,
 ) -> None:
-    # tests/test_config.py covers the core's own server_url; the per-call override is checked
+    # tests/core/test_config.py covers the core's own server_url; the per-call override is checked
     # the same way, so no call can route the key to a remote http:// host by accident.
     server.then(json_response(operation()))
     options = RequestOptions(server_url="http://ops.example.com")

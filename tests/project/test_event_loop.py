@@ -20,7 +20,7 @@ pytest_plugins = ["pytester"]
 
 uvloop = pytest.importorskip("uvloop")
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def loop_kind(loop: asyncio.AbstractEventLoop) -> str:

@@ -21,7 +21,7 @@ from tests.environment import child_env, looks_secret
 
 pytest_plugins = ["pytester"]
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SECRET_NAME = "OPENAPI_TEST_CANARY_TOKEN"
 PLAIN_NAME = "OPENAPI_TEST_CANARY_PLAIN"
 

@@ -9,7 +9,6 @@ bounded from above only generously.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from contextlib import aclosing
 from typing import Any
 
@@ -35,9 +34,8 @@ from openapi.funcs.operations_wait import (
 )
 from openapi.models.operations import GetOperationRequest
 from openapi.testing import MockServer
-from openapi.utils.retries import BackoffStrategy, RetryConfig
 from tests.events import TICK, until
-from tests.wait_support import (
+from tests.waiting.support import (
     API_KEY,
     FAST,
     gaps,
@@ -47,10 +45,6 @@ from tests.wait_support import (
     sample_in_flight,
     settle,
     wait_tasks,
-)
-
-FAST_RETRIES = RetryConfig(
-    backoff=BackoffStrategy(initial_interval=0.01, max_interval=0.02, max_elapsed_time=2)
 )
 
 DEADLINE = 1.0
@@ -71,19 +65,6 @@ async def polls_after(mock: MockServer, count: int, operation_id: str) -> None:
         lambda: mock.count("GET", operation_id=operation_id) >= target,
         f"{count} more polls of {operation_id!r}",
     )
-
-
-@pytest.fixture
-async def mock() -> AsyncIterator[MockServer]:
-    # No poll hint by default, so the client's own PollPolicy decides the pace.
-    async with MockServer(api_key=API_KEY, poll_hint=None, cancel_delay=0.05) as server:
-        yield server
-
-
-@pytest.fixture
-async def core(mock: MockServer) -> AsyncIterator[SDKCore]:
-    async with SDKCore(api_key=API_KEY, server_url=mock.url, retry_config=FAST_RETRIES) as c:
-        yield c
 
 
 def running(mock: MockServer, operation_id: str, progress: float = 0.1) -> str:
@@ -786,7 +767,7 @@ async def test_facade_wait_many_and_watch(mock: MockServer) -> None:
 
 
 def test_waiting_loads_only_what_it_needs() -> None:
-    from tests.test_imports import loaded_after
+    from tests.surface.test_imports import loaded_after
 
     loaded = loaded_after("from openapi.funcs.operations_wait import operations_wait")
     assert "openapi.funcs.operations_get_operation" in loaded

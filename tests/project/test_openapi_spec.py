@@ -10,7 +10,7 @@ import pytest
 yaml = pytest.importorskip("yaml")
 openapi_spec_validator = pytest.importorskip("openapi_spec_validator")
 
-SPEC_PATH = Path(__file__).resolve().parents[1] / "openapi.yaml"
+SPEC_PATH = Path(__file__).resolve().parents[2] / "openapi.yaml"
 
 
 @pytest.fixture(scope="module")
