@@ -18,6 +18,7 @@ from ._backend import MockBackend, reset_backend
 from ._faults import FaultKind, FaultRule, FaultSet
 from ._log import RequestLog, RequestLogEntry
 from ._operation import MockError, MockOperation, Outcome
+from ._overload import Overload, OverloadControls
 from ._store import Clock, OperationStore
 
 __all__ = ["DEFAULT_API_KEY", "MockServer"]
@@ -26,7 +27,7 @@ __all__ = ["DEFAULT_API_KEY", "MockServer"]
 DEFAULT_API_KEY = "test-key"
 
 
-class MockServer:
+class MockServer(OverloadControls):
     """An in-process HTTP server implementing the Operations API, for tests and demos.
 
     Use it as an async context manager (or call :meth:`start` and :meth:`close`)::
@@ -34,6 +35,9 @@ class MockServer:
         async with MockServer(api_key="test-key") as server:
             op = server.create_operation(duration=1.0, result={"answer": 42})
             ...  # point the client at server.url
+
+    ``limit_capacity(rate)`` and ``start_outage(seconds)`` overload it on purpose (see
+    ``openapi.testing._overload``).
 
     Args:
         api_key: the bearer token requests must carry; ``None`` turns auth checking off.
@@ -73,6 +77,7 @@ class MockServer:
         self._backend = MockBackend(
             store=OperationStore(clock),
             faults=FaultSet(seed),
+            overload=Overload(clock),
             log=RequestLog(),
             api_key=api_key,
             poll_hint=poll_hint,
@@ -80,6 +85,7 @@ class MockServer:
             default_duration=default_duration,
             seed=seed,
         )
+        self._overload = self._backend.overload
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
 
@@ -374,5 +380,6 @@ class MockServer:
         self._backend.log.clear()
 
     def reset(self) -> None:
-        """Forget operations, fault rules and the request log; reseed the fault random."""
+        """Forget operations, fault rules, the capacity limit, the outage and the request log;
+        reseed the fault random."""
         reset_backend(self._backend)
