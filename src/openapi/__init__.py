@@ -58,5 +58,6 @@ if TYPE_CHECKING:
     from openapi.utils.polling import PollPolicy as PollPolicy
     from openapi.utils.retries import BackoffStrategy as BackoffStrategy
     from openapi.utils.retries import RetryConfig as RetryConfig
+    from openapi.utils.retries import RetryQuota as RetryQuota
 
 __getattr__, __dir__ = lazy_exports(__name__)

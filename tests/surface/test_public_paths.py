@@ -18,7 +18,7 @@ MODELS = (
     "Operation OperationError OperationStatus HTTPMetadata GetOperationRequest "
     "GetOperationResponse CancelOperationRequest CancelOperationResponse"
 )
-CONFIG = "RetryConfig BackoffStrategy RequestOptions PollPolicy"
+CONFIG = "RetryConfig BackoffStrategy RetryQuota RequestOptions PollPolicy"
 
 PUBLIC: dict[str, str] = {
     "openapi": (
@@ -53,7 +53,7 @@ PUBLIC: dict[str, str] = {
         "operations_watch operations_wait_many SyncWaitMany"
     ),
     "openapi.utils": f"{CONFIG} CallOptions PollOptions",
-    "openapi.utils.retries": "RetryConfig BackoffStrategy parse_retry_after",
+    "openapi.utils.retries": "RetryConfig BackoffStrategy RetryQuota parse_retry_after",
     "openapi.utils.options": "RequestOptions CallOptions PollOptions",
     "openapi.utils.polling": "PollPolicy",
     "openapi.testing": "MockServer MockOperation FaultKind RequestLogEntry",

@@ -52,6 +52,23 @@ def _parser() -> argparse.ArgumentParser:
         help="create an operation with this id at start-up (repeatable)",
     )
     parser.add_argument("--access-log", action="store_true", help="log every request")
+    overload = parser.add_argument_group("overload (see MockServer.limit_capacity, start_outage)")
+    overload.add_argument(
+        "--capacity", type=float, metavar="RATE", help="admit RATE API requests/s, 429 the rest"
+    )
+    overload.add_argument(
+        "--capacity-retry-after", type=int, default=1, metavar="S", help="Retry-After on those"
+    )
+    overload.add_argument(
+        "--outage-for", type=float, metavar="S", help="fail every API request for S seconds"
+    )
+    overload.add_argument(
+        "--outage-after", type=float, default=0.0, metavar="S", help="from S s after start-up"
+    )
+    overload.add_argument(
+        "--outage-kind", choices=["status", "drop"], default="status", help="5XX or drop"
+    )
+    overload.add_argument("--outage-status", type=int, default=503, help="the outage's status")
     return parser
 
 
@@ -75,6 +92,15 @@ async def _serve(args: argparse.Namespace) -> None:
     async with server:
         for operation_id in args.create:
             server.create_operation(operation_id, duration=args.duration)
+        if args.capacity is not None:
+            server.limit_capacity(args.capacity, retry_after=args.capacity_retry_after)
+        if args.outage_for is not None:
+            server.start_outage(
+                args.outage_for,
+                after=args.outage_after,
+                kind=args.outage_kind,
+                status=args.outage_status,
+            )
         print(f"Mock Operations server listening on {server.url}", flush=True)
         await stop.wait()
 

@@ -1,4 +1,5 @@
-"""The ``/_mock`` admin routes: drive operations, faults and the request log over HTTP."""
+"""The ``/_mock`` admin routes: drive operations, faults, the request log, the capacity limit
+and the outage window over HTTP."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from ._admin_body import (
 from ._backend import MockBackend, api_error, method_not_allowed, reset_backend
 from ._faults import FaultRule
 from ._operation import MockError, MockOperation, Outcome
+from ._overload import CapacityLimit, OutageKind
 from ._paths import decode_segment, display_path
 from ._store import OperationOptions
 
@@ -49,6 +51,14 @@ class AdminRoutes:
                 {"GET": self._list_faults, "POST": self._add_fault, "DELETE": self._clear_faults},
             ),
             (re.compile(r"/_mock/requests"), {"GET": self._requests, "DELETE": self._clear_log}),
+            (
+                re.compile(r"/_mock/capacity"),
+                {"GET": self._capacity, "PUT": self._limit, "DELETE": self._unlimit},
+            ),
+            (
+                re.compile(r"/_mock/outage"),
+                {"GET": self._outage, "POST": self._start_outage, "DELETE": self._end_outage},
+            ),
             (re.compile(r"/_mock/reset"), {"POST": self._reset}),
         )
 
@@ -178,6 +188,55 @@ class AdminRoutes:
 
     async def _clear_log(self, request: web.Request, _: str | None) -> web.Response:
         self._backend.log.clear()
+        return web.Response(status=204)
+
+    # -- overload: capacity limit and outage ----------------------------------------------
+
+    async def _capacity(self, request: web.Request, _: str | None) -> web.Response:
+        capacity = self._backend.overload.capacity
+        return web.json_response(None if capacity is None else capacity.to_json())
+
+    async def _limit(self, request: web.Request, _: str | None) -> web.Response:
+        body = await json_object(request)
+        only(body, "rate", "retry_after")
+        rate, retry_after = get_number(body, "rate"), get_number(body, "retry_after")
+        try:
+            capacity = CapacityLimit(rate=cast(float, rate), retry_after=int(retry_after or 1))
+        except (TypeError, ValueError) as exc:
+            raise AdminError(400, "invalid_request", f"rate must be > 0: {exc}") from None
+        self._backend.overload.limit(capacity)
+        return web.json_response(capacity.to_json())
+
+    async def _unlimit(self, request: web.Request, _: str | None) -> web.Response:
+        self._backend.overload.limit(None)
+        return web.Response(status=204)
+
+    async def _outage(self, request: web.Request, _: str | None) -> web.Response:
+        overload = self._backend.overload
+        outage = overload.outage
+        now = overload.clock()
+        active = outage is not None and now < outage.until
+        return web.json_response(outage.to_json(now) if outage is not None and active else None)
+
+    async def _start_outage(self, request: web.Request, _: str | None) -> web.Response:
+        body = await json_object(request)
+        only(body, "seconds", "after", "kind", "status", "retry_after")
+        retry_after = get_number(body, "retry_after")
+        overload = self._backend.overload
+        try:
+            outage = overload.begin_outage(
+                cast(float, get_number(body, "seconds")),
+                after=get_number(body, "after") or 0.0,
+                kind=cast(OutageKind, get_str(body, "kind") or "status"),
+                status=int(get_number(body, "status") or 503),
+                retry_after=None if retry_after is None else int(retry_after),
+            )
+        except (TypeError, ValueError) as exc:
+            raise AdminError(400, "invalid_request", str(exc)) from None
+        return web.json_response(outage.to_json(overload.clock()), status=201)
+
+    async def _end_outage(self, request: web.Request, _: str | None) -> web.Response:
+        self._backend.overload.outage = None
         return web.Response(status=204)
 
     async def _reset(self, request: web.Request, _: str | None) -> web.Response:

@@ -52,8 +52,11 @@ class ApiRoutes:
         route = _match_api(raw_path)
         operation_id = None if route is None else decode_segment(route[0])
         decoded_path = display_path(raw_path)
-        # The fault is chosen first so the entry, logged on arrival, already names it.
-        fault = backend.faults.pick(method, raw_path, decoded_path, operation_id)
+        # The fault is chosen first so the entry, logged on arrival, already names it; an
+        # outage or the capacity limit (openapi.testing._overload) comes before the rules.
+        fault = backend.overload.pick() or backend.faults.pick(
+            method, raw_path, decoded_path, operation_id
+        )
         backend.log.append(
             RequestLogEntry(
                 request_id=request_id,

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from ._faults import FaultSet
 from ._log import RequestLog
+from ._overload import Overload
 from ._store import OperationStore
 
 __all__ = [
@@ -35,6 +36,7 @@ class MockBackend:
 
     store: OperationStore
     faults: FaultSet
+    overload: Overload
     log: RequestLog
     api_key: str | None
     poll_hint: int | None
@@ -44,9 +46,11 @@ class MockBackend:
 
 
 def reset_backend(backend: MockBackend) -> None:
-    """Forget operations, fault rules and logged requests; reseed the fault random."""
+    """Forget operations, fault rules, the capacity limit, the outage and logged requests;
+    reseed the fault random."""
     backend.store.clear()
     backend.faults.clear()
+    backend.overload.clear()
     backend.faults.reseed(backend.seed)
     backend.log.clear()
 

@@ -17,6 +17,7 @@ from ._backend import MockBackend, reset_backend
 from ._faults import FaultKind, FaultRule, FaultSet
 from ._log import RequestLog, RequestLogEntry
 from ._operation import MockOperation
+from ._overload import Overload, OverloadControls
 from ._serving import Serving
 from ._store import Clock, OperationOptions, OperationStore, PinOptions
 
@@ -27,7 +28,7 @@ DEFAULT_API_KEY = "test-key"
 """The bearer token a ``MockServer`` expects unless given ``api_key=``."""
 
 
-class MockServer(Serving):
+class MockServer(Serving, OverloadControls):
     """An in-process HTTP server implementing the Operations API, for tests and demos.
 
     Use it as an async context manager (or call :meth:`start` and :meth:`close`)::
@@ -35,6 +36,9 @@ class MockServer(Serving):
         async with MockServer(api_key="test-key") as server:
             op = server.create_operation(duration=1.0, result={"answer": 42})
             ...  # point the client at server.url
+
+    ``limit_capacity(rate)`` and ``start_outage(seconds)`` overload it on purpose (see
+    ``openapi.testing._overload``).
 
     Args:
         api_key: the bearer token requests must carry; ``None`` turns auth checking off.
@@ -74,6 +78,7 @@ class MockServer(Serving):
         self._backend = MockBackend(
             store=OperationStore(clock),
             faults=FaultSet(seed),
+            overload=Overload(clock),
             log=RequestLog(),
             api_key=api_key,
             poll_hint=poll_hint,
@@ -81,6 +86,7 @@ class MockServer(Serving):
             default_duration=default_duration,
             seed=seed,
         )
+        self._overload = self._backend.overload
         self._runner: web.AppRunner | None = None
         self._port: int | None = None
 
@@ -344,5 +350,6 @@ class MockServer(Serving):
         self._backend.log.clear()
 
     def reset(self) -> None:
-        """Forget operations, fault rules and the request log; reseed the fault random."""
+        """Forget operations, fault rules, the capacity limit, the outage and the request log;
+        reseed the fault random."""
         reset_backend(self._backend)

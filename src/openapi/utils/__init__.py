@@ -1,5 +1,5 @@
-"""Call configuration: ``RetryConfig``, ``BackoffStrategy``, ``RequestOptions`` (and its keyword
-forms ``CallOptions``, ``PollOptions``), ``PollPolicy``.
+"""Call configuration: ``RetryConfig``, ``BackoffStrategy``, ``RetryQuota``, ``RequestOptions``
+(and its keyword forms ``CallOptions``, ``PollOptions``), ``PollPolicy``.
 
 Names load on first use, so a program that never waits never imports the polling policy
 (the imports below are the list of exports: see ``openapi._lazy``).
@@ -18,5 +18,6 @@ if TYPE_CHECKING:
     from openapi.utils.polling import PollPolicy as PollPolicy
     from openapi.utils.retries import BackoffStrategy as BackoffStrategy
     from openapi.utils.retries import RetryConfig as RetryConfig
+    from openapi.utils.retries import RetryQuota as RetryQuota
 
 __getattr__, __dir__ = lazy_exports(__name__)
