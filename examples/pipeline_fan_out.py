@@ -42,7 +42,7 @@ async def main() -> None:
         polls = PollPolicy(initial_interval=0.1, multiplier=1.5, max_interval=0.5)
         async with SDKCore(api_key=API_KEY, server_url=server.url) as core:
             waits = operations_wait_many(
-                core, ids, concurrency=32, timeout=1.5, poll_interval=polls, cancel_on_timeout=True
+                core, ids, concurrency=32, timeout=5, poll_interval=polls, cancel_on_timeout=True
             )
             async with waits as results:
                 async for operation_id, res in results:
