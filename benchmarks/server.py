@@ -8,9 +8,13 @@ and runs until its stdin closes or it receives SIGTERM.
 Two modes:
 
 - ``--mode fixed`` (default): every operation is ``running`` (the CPU-per-call benchmarks).
-- ``--mode wait``: operation ``i`` of ``--ops`` (ids ``op-<i>``) becomes ``succeeded`` about
-  ``finish_over * (i + 1) / ops`` seconds after the server first sees a request for it.
-  ``GET /_stats`` returns the number of polls per second since the first poll (JSON).
+- ``--mode wait``: operation ``i`` of ``--ops`` (ids ``<prefix>-<i>``) becomes ``succeeded``
+  ``finish_over * (i + 1) / ops`` seconds after the start: the first request for any
+  operation (``--finish-from start``, the default), or the first request for that operation
+  (``--finish-from first-poll``, how earlier versions measured: then the operations finish
+  over ``finish_over`` plus however long the client takes to poll each one first).
+  ``GET /_stats`` returns the polls per second since the first poll, when each second began
+  (epoch), and how late the first poll that saw each operation done came after it finished.
 
 Run: ``python benchmarks/server.py [--mode wait --ops 10000 --finish-over 20]``.
 """
@@ -51,15 +55,27 @@ def operation_body(operation_id: str, status: str, progress: float | None) -> by
 class State:
     """What the server knows across connections."""
 
-    def __init__(self, mode: str, ops: int, finish_over: float, retry_after: int | None) -> None:
+    def __init__(
+        self,
+        mode: str,
+        ops: int,
+        finish_over: float,
+        retry_after: int | None,
+        from_start: bool = True,
+    ) -> None:
         self.mode = mode
+        self.from_start = from_start
         self.ops = ops
         self.finish_over = finish_over
         self.retry_after = retry_after
         self.request_counter = 0
         self.first_seen: dict[str, float] = {}
         self.first_poll: float | None = None
+        self.first_poll_epoch = 0.0
         self.polls_per_second: dict[int, int] = {}
+        self.lateness: dict[str, float] = {}
+        """Per operation: seconds from its finish to the first poll that saw it done."""
+        self.last_done = 0.0
         self.fixed_bodies: dict[str, bytes] = {}
 
     def next_request_id(self) -> bytes:
@@ -80,9 +96,12 @@ class State:
         now = time.monotonic()
         if self.first_poll is None:
             self.first_poll = now
+            self.first_poll_epoch = time.time()
         second = int(now - self.first_poll)
         self.polls_per_second[second] = self.polls_per_second.get(second, 0) + 1
         seen = self.first_seen.setdefault(operation_id, now)
+        if self.from_start:
+            seen = self.first_poll
         try:
             index = int(operation_id.rsplit("-", 1)[1])
         except (IndexError, ValueError):
@@ -90,13 +109,30 @@ class State:
         finish_after = self.finish_over * (index % self.ops + 1) / self.ops
         elapsed = now - seen
         if elapsed >= finish_after:
+            if operation_id not in self.lateness:
+                self.lateness[operation_id] = elapsed - finish_after
+                self.last_done = max(self.last_done, now - self.first_poll)
             return operation_body(operation_id, "succeeded", 1.0), True
         return operation_body(operation_id, "running", round(elapsed / finish_after, 3)), False
 
     def stats(self) -> bytes:
         seconds = max(self.polls_per_second, default=-1) + 1
         histogram = [self.polls_per_second.get(s, 0) for s in range(seconds)]
-        return json.dumps({"polls": sum(histogram), "per_second": histogram}).encode()
+        late = sorted(self.lateness.values())
+        return json.dumps(
+            {
+                "polls": sum(histogram),
+                "per_second": histogram,
+                "first_poll_epoch": self.first_poll_epoch,
+                "first_polls_done_s": max(self.first_seen.values(), default=0.0)
+                - (self.first_poll or 0.0),
+                "seen_done": len(late),
+                "last_done_s": self.last_done,
+                "lateness_p50_s": late[len(late) // 2] if late else None,
+                "lateness_p99_s": late[int(len(late) * 0.99)] if late else None,
+                "lateness_max_s": late[-1] if late else None,
+            }
+        ).encode()
 
 
 def _response(
@@ -189,7 +225,9 @@ class HttpProtocol(asyncio.Protocol):
 
 async def serve(args: argparse.Namespace) -> None:
     loop = asyncio.get_running_loop()
-    state = State(args.mode, args.ops, args.finish_over, args.retry_after)
+    state = State(
+        args.mode, args.ops, args.finish_over, args.retry_after, args.finish_from == "start"
+    )
     server = await loop.create_server(
         lambda: HttpProtocol(state), "127.0.0.1", args.port, backlog=4096
     )
@@ -216,6 +254,7 @@ def main() -> None:
     parser.add_argument(
         "--retry-after", type=int, default=None, help="Retry-After on unfinished GETs"
     )
+    parser.add_argument("--finish-from", choices=("start", "first-poll"), default="start")
     parser.add_argument(
         "--watch-stdin", action="store_true", help="exit when stdin (a pipe) reaches EOF"
     )

@@ -13,12 +13,12 @@ from contextlib import aclosing
 from typing import Unpack
 
 from openapi._settings import CORE_SETTINGS, check_keywords
+from openapi._waiting._args import WaitManyKeywords, split_wait_many
 from openapi.core import AsyncClosing, CoreSettings, SDKCore
 from openapi.funcs.operations_cancel_operation import operations_cancel_operation
 from openapi.funcs.operations_get_operation import operations_get_operation
 from openapi.funcs.operations_wait import (
     DEFAULT_CANCEL_GRACE,
-    DEFAULT_CONCURRENCY,
     OnUpdate,
     WaitMany,
     operations_wait,
@@ -114,15 +114,7 @@ class Operations:
         return result.unwrap()
 
     def wait_many(
-        self,
-        operation_ids: Iterable[str],
-        *,
-        concurrency: int = DEFAULT_CONCURRENCY,
-        timeout: float | None = None,
-        poll_interval: PollPolicy | float | None = None,
-        cancel_on_timeout: bool = False,
-        cancel_grace: float = DEFAULT_CANCEL_GRACE,
-        **options: Unpack[PollOptions],
+        self, operation_ids: Iterable[str], **keywords: Unpack[WaitManyKeywords]
     ) -> WaitMany:
         """Wait for many operations; an async iterator of ``(operation_id, Result)``.
 
@@ -131,15 +123,9 @@ class Operations:
         stop early cleanly. ``timeout`` is per operation. A bare ``str`` raises
         ``TypeError``; a duplicate id is waited for once. See ``operations_wait_many``.
         """
+        arguments, options = split_wait_many(keywords)
         return operations_wait_many(
-            self._core,
-            operation_ids,
-            concurrency=concurrency,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            cancel_on_timeout=cancel_on_timeout,
-            cancel_grace=cancel_grace,
-            options=poll_options(options, "wait_many"),
+            self._core, operation_ids, options=poll_options(options, "wait_many"), **arguments
         )
 
     async def watch(

@@ -56,3 +56,30 @@ def test_profiling_tools_run_on_the_current_pipeline() -> None:
         )
         assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-4000:]
         assert " us" in proc.stdout
+
+
+def test_wait_scale_reports_every_goal_of_issue_17() -> None:
+    # Tiny sizes: the figures mean nothing here, only that each one is reported.
+    proc = subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "benchmarks" / "wait_scale.py"),
+            *("--ops", "300", "--finish-over", "2", "--calibration", "300"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=ROOT,
+    )
+    assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-4000:]
+    out = proc.stdout
+    assert "SKIP" not in out, out
+    for figure in (
+        "all 300 seen done",
+        "one plain operations_get_operation call",
+        "raw aiohttp on the same schedule",
+        "peak RSS",
+        "seconds with 0 polls while due",
+        "CV of polls per second",
+    ):
+        assert figure in out, out

@@ -13,6 +13,7 @@ import pytest
 
 from openapi import SDK, RequestTimeoutError, RetryConfig, SDKDefaultError, WaitTimeoutError
 from openapi._settings import CORE_SETTINGS
+from openapi._waiting._args import WAIT_MANY_ARGUMENTS, WaitManyArguments, WaitManyKeywords
 from openapi.core import CoreSettings, SDKConfig, SDKCore
 from openapi.sdk import Operations
 from openapi.testing import MockServer
@@ -62,7 +63,7 @@ def test_the_call_options_are_request_options_as_keywords() -> None:
         ("get_operation", CallOptions),
         ("cancel_operation", CallOptions),
         ("wait", PollOptions),
-        ("wait_many", PollOptions),
+        ("wait_many", WaitManyKeywords),
         ("watch", PollOptions),
     ],
 )
@@ -70,6 +71,22 @@ def test_each_method_takes_the_options_once(method: str, options: Any) -> None:
     named, rest = _keywords(getattr(Operations, method))
     assert rest == [Unpack[options]]
     assert not named & options.__optional_keys__
+
+
+def test_wait_many_declares_its_arguments_once() -> None:
+    from openapi.funcs.operations_wait import operations_wait_many
+
+    # The facade's keywords are the function's arguments plus the polls' options, and the
+    # function and ``WaitMany`` take the one ``WaitManyArguments`` declaration.
+    assert WaitManyKeywords.__optional_keys__ == WAIT_MANY_ARGUMENTS | PollOptions.__optional_keys__
+    assert {
+        "concurrency",
+        "timeout",
+        "poll_interval",
+        "cancel_on_timeout",
+        "cancel_grace",
+    } == WAIT_MANY_ARGUMENTS
+    assert _keywords(operations_wait_many) == ({"options"}, [Unpack[WaitManyArguments]])
 
 
 # --- what the type checkers cannot refuse, the run time does ----------------------------------

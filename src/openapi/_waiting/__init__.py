@@ -1,7 +1,9 @@
 """The machinery behind ``openapi.funcs.operations_wait`` (the documented entry point).
 
-- ``_args``: every argument a wait takes, checked once, for all three ways to wait.
-- ``_poller``: one operation's polls, its deadline's error and the cancel sent then.
+- ``_args``: every argument a wait takes, declared (``WaitManyArguments``) and checked once.
+- ``_poller``: the polls and the cancel at a deadline (``Poller``, shared by the waits of
+  one call) and what each waited operation keeps between polls (``PollState``).
 - ``_loops``: waiting for one operation (``wait_one``) and watching it (``watch``).
-- ``_many``: waiting for many with bounded concurrency, polled only on demand.
+- ``_due``: ``wait_many``'s heap of due polls, one timer, and the demand gate.
+- ``_many``: ``wait_many``'s workers, each wait's deadline, and ``WaitMany``.
 """

@@ -8,7 +8,7 @@ import math
 from collections.abc import AsyncGenerator
 
 from openapi._waiting._args import OnUpdate, WaitError, WaitSettings
-from openapi._waiting._poller import Poller
+from openapi._waiting._poller import Poller, PollState, changed
 from openapi.models.components import Operation
 from openapi.models.errors import InvalidRequestError
 from openapi.types import Err, Ok, Result
@@ -31,6 +31,7 @@ async def _notify(on_update: OnUpdate, operation: Operation) -> None:
 
 async def wait_one(
     poller: Poller,
+    state: PollState,
     settings: WaitSettings,
     *,
     on_update: OnUpdate | None,
@@ -44,26 +45,29 @@ async def wait_one(
     try:
         async with scope:
             while True:
-                res = await poller.poll()
+                previous = state.last
+                res = await poller.poll(state)
                 if isinstance(res, Err):
                     return res
                 operation = res.value.operation
-                if poller.observe(operation) and on_update is not None:
+                if on_update is not None and changed(previous, operation):
                     await _notify(on_update, operation)
                 if operation.done:
                     return Ok(operation)
-                await asyncio.sleep(poller.next_delay(res.value))
+                await asyncio.sleep(poller.next_delay(state, res.value))
     except TimeoutError:
         if not scope.expired():
             raise  # a TimeoutError of the caller's on_update, not our deadline
     assert timeout is not None  # only a deadline expires
     return Err(
-        await poller.timed_out(timeout, cancel=cancel_on_timeout, grace=settings.cancel_grace)
+        await poller.timed_out(
+            state, timeout, cancel=cancel_on_timeout, grace=settings.cancel_grace
+        )
     )
 
 
 async def watch(
-    poller: Poller, settings: WaitSettings
+    poller: Poller, state: PollState, settings: WaitSettings
 ) -> AsyncGenerator[Result[Operation, WaitError], None]:
     """Yield each changed state, then end after the terminal one or one final ``Err``."""
     loop = asyncio.get_running_loop()
@@ -73,29 +77,34 @@ async def watch(
         # The deadline scope never spans a ``yield``: it would otherwise cancel whatever
         # the consumer happens to be doing when it expires.
         scope = asyncio.timeout_at(deadline)
+        previous = state.last
         try:
             async with scope:
-                res = await poller.poll()
+                res = await poller.poll(state)
         except TimeoutError:
             if not scope.expired():
                 raise
             assert timeout is not None
-            yield Err(await poller.timed_out(timeout, cancel=False, grace=settings.cancel_grace))
+            yield Err(
+                await poller.timed_out(state, timeout, cancel=False, grace=settings.cancel_grace)
+            )
             return
         if isinstance(res, Err):
             yield res
             return
         operation = res.value.operation
-        if poller.observe(operation):
+        if changed(previous, operation):
             yield Ok(operation)
         if operation.done:
             return
-        delay = poller.next_delay(res.value)
+        delay = poller.next_delay(state, res.value)
         if deadline is not None and loop.time() + delay >= deadline:
             # Sleep to the deadline, not past it, then stop: there is no time for a poll.
             await asyncio.sleep(max(deadline - loop.time(), 0.0))
             assert timeout is not None
-            yield Err(await poller.timed_out(timeout, cancel=False, grace=settings.cancel_grace))
+            yield Err(
+                await poller.timed_out(state, timeout, cancel=False, grace=settings.cancel_grace)
+            )
             return
         await asyncio.sleep(delay)
 

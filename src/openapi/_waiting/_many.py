@@ -1,88 +1,158 @@
 """Waiting for many operations with bounded concurrency, polled only while a result is wanted.
 
-Every operation gets its own task (its deadline runs from the start, so one slow operation
-never holds back the others), and a semaphore bounds the requests in flight across them.
-A request starts only while the consumer waits in ``__anext__``: once it stops pulling (a
-``break``, with or without ``async with``, or simply no more ``anext``), at most the
-``concurrency`` requests already started are still answered, and nothing more is sent.
+Each operation is a small ``PollState`` in one ``DuePolls`` heap (no task, no timer of its
+own); ``concurrency`` workers take the polls as they fall due, so at most that many
+requests are in flight. Each operation's deadline runs from the start, so one slow
+operation never holds back the others. A request starts only while the consumer waits in
+``__anext__``: once it stops pulling (a ``break``, with or without ``async with``, or simply
+no more ``anext``), at most the ``concurrency`` requests already started are still
+answered, and nothing more is sent.
+
+Where the waits' lifecycle happens, for instrumentation: a wait begins in ``_Waits.begin``,
+its polls go through ``Poller.poll`` (and a cancel at its deadline through
+``Poller.cancel``), and it ends in ``_Waits.finish``; the workers and the concurrency they
+bound are in ``_Waits.run``.
 """
 
 from __future__ import annotations
 
 import asyncio
+import math
 from collections.abc import AsyncGenerator, Iterable
-from typing import Self
+from typing import TYPE_CHECKING, Final, Self, Unpack
 
-from openapi._waiting._args import (
-    DEFAULT_CANCEL_GRACE,
-    DEFAULT_CONCURRENCY,
-    WaitError,
-    WaitSettings,
-    check_ids,
-)
-from openapi._waiting._args import settings as check_settings
-from openapi._waiting._loops import wait_one
-from openapi._waiting._poller import Poller
+from openapi._waiting._args import ManySettings, WaitError, WaitManyArguments, check_ids
+from openapi._waiting._args import many_settings as check_settings
+from openapi._waiting._due import DuePolls
+from openapi._waiting._poller import Poller, PollState, operation_id
 from openapi.core import AsyncClosing, SDKCore
 from openapi.models.components import Operation
 from openapi.models.errors import UnexpectedClientError
 from openapi.models.operations import GetOperationRequest
-from openapi.types import Err, Result
+from openapi.types import Err, Ok, Result
 from openapi.utils.options import RequestOptions
-from openapi.utils.polling import PollPolicy
+
+if TYPE_CHECKING:
+    from openapi._http.deadlines import Deadline
 
 __all__ = ["WaitMany"]
 
 Item = tuple[str, Result[Operation, WaitError]]
 
+FIRST_POLLS_SPREAD: Final = 1.0
+"""Seconds (at most; the policy's first interval if shorter) the first polls are spread
+over when there are more operations than requests in flight, so they do not all fall due
+at once and their later polls do not come in waves."""
+
+
+class _Waits:
+    """The operations of one ``wait_many`` still waited for, and the workers polling them."""
+
+    __slots__ = ("_due", "_poller", "_settings", "finished")
+
+    def __init__(
+        self, poller: Poller, settings: ManySettings, due: DuePolls, finished: asyncio.Queue[Item]
+    ) -> None:
+        self._poller = poller
+        self._settings = settings
+        self._due = due
+        self.finished = finished
+        """Each ended wait's ``(operation_id, Result)``, in the order they ended."""
+
+    def begin(self, loop: asyncio.AbstractEventLoop, operation_ids: tuple[str, ...]) -> None:
+        """Start every wait: its deadline runs from now, its first poll falls due soon."""
+        now = loop.time()
+        timeout = self._settings.wait.timeout
+        deadline = now + timeout if timeout is not None else math.inf
+        count = len(operation_ids)
+        spread = 0.0
+        if count > self._settings.concurrency:
+            spread = min(self._poller.policy.initial_interval, FIRST_POLLS_SPREAD) / count
+        for index, given in enumerate(operation_ids):
+            state = PollState(GetOperationRequest(operation_id=given), deadline)
+            self._due.push(now + index * spread, state)
+
+    def finish(self, state: PollState, result: Result[Operation, WaitError]) -> None:
+        """End a wait with its result, for the consumer to take."""
+        self.finished.put_nowait((operation_id(state.request), result))
+
+    async def run(self) -> None:
+        """One worker: take the wait due first, poll it, schedule its next poll; repeat."""
+        due = self._due
+        while True:
+            state = await due.take()
+            try:
+                await self._step(state)
+            except Exception as exc:  # a bug of ours must come back as a value, not vanish
+                error = UnexpectedClientError(
+                    f"waiting for {operation_id(state.request)!r} failed unexpectedly: "
+                    f"{type(exc).__name__}: {exc}"
+                )
+                error.__cause__ = exc
+                self.finish(state, Err(error))
+
+    async def _step(self, state: PollState) -> None:
+        poller = self._poller
+        loop = asyncio.get_running_loop()
+        if loop.time() >= state.deadline:
+            await self._timed_out(state)
+            return
+        # The deadline cuts a poll in flight short; the core's one deadline keeper holds it,
+        # not a timer of its own. (Without a session the poll returns that error at once.)
+        deadline: Deadline | None = None
+        if state.deadline < math.inf and poller.core.session().ok:
+            deadline = poller.core.deadlines.deadline(state.deadline - loop.time())
+        try:
+            if deadline is None:
+                res = await poller.poll(state)
+            else:
+                with deadline:
+                    res = await poller.poll(state)
+        except TimeoutError:
+            if deadline is None or not deadline.expired:
+                raise
+            await self._timed_out(state)
+            return
+        if isinstance(res, Err):
+            self.finish(state, res)
+            return
+        operation = res.value.operation
+        if operation.done:
+            self.finish(state, Ok(operation))
+            return
+        next_poll = loop.time() + poller.next_delay(state, res.value)
+        self._due.push(min(next_poll, state.deadline), state)  # no sleep past the deadline
+
+    async def _timed_out(self, state: PollState) -> None:
+        settings = self._settings
+        timeout = settings.wait.timeout
+        assert timeout is not None  # only a deadline expires
+        error = await self._poller.timed_out(
+            state, timeout, cancel=settings.cancel_on_timeout, grace=settings.wait.cancel_grace
+        )
+        self.finish(state, Err(error))
+
 
 async def _wait_all(
-    core: SDKCore,
-    operation_ids: tuple[str, ...],
-    settings: WaitSettings,
-    *,
-    concurrency: int,
-    cancel_on_timeout: bool,
-    options: RequestOptions | None,
-    wanted: asyncio.Event,
+    waits: _Waits, due: DuePolls, operation_ids: tuple[str, ...], workers: int
 ) -> AsyncGenerator[Item, None]:
-    """One task per id, results yielded as they finish; the tasks end with the generator."""
+    """The results as they finish; the workers end with the generator."""
     if not operation_ids:
         return
-    limiter = asyncio.Semaphore(concurrency)
-    finished: asyncio.Queue[Item] = asyncio.Queue()
-
-    async def wait_for(operation_id: str) -> None:
-        poller = Poller(
-            core=core,
-            request=GetOperationRequest(operation_id=operation_id),
-            policy=settings.policy,
-            options=options,
-            limiter=limiter,
-            wanted=wanted,
-        )
-        result: Result[Operation, WaitError]
-        try:
-            result = await wait_one(
-                poller, settings, on_update=None, cancel_on_timeout=cancel_on_timeout
-            )
-        except Exception as exc:  # a bug of ours must come back as a value, not vanish
-            error = UnexpectedClientError(
-                f"waiting for {operation_id!r} failed unexpectedly: {type(exc).__name__}: {exc}"
-            )
-            error.__cause__ = exc
-            result = Err(error)
-        finished.put_nowait((operation_id, result))
-
+    finished = waits.finished
+    loop = asyncio.get_running_loop()
+    due.bind(loop)
+    waits.begin(loop, operation_ids)
     tasks = [
-        asyncio.create_task(wait_for(operation_id), name=f"openapi-wait:{operation_id}")
-        for operation_id in operation_ids
+        asyncio.create_task(waits.run(), name=f"openapi-wait:worker-{n}")
+        for n in range(min(workers, len(operation_ids)))
     ]
     try:
-        for _ in tasks:
+        for _ in operation_ids:
             yield await finished.get()
     finally:
-        # Consumer done, gone (break, aclose) or cancelled: no task may outlive us.
+        # Consumer done, gone (break, aclose) or cancelled: no worker may outlive us.
+        due.close()
         for task in tasks:
             task.cancel()
         await asyncio.wait(tasks)
@@ -94,7 +164,7 @@ class WaitMany(AsyncClosing):
     Iterate it with ``async for``; use it as ``async with ... as results`` (or call
     ``aclose()``) to stop early with every background task cancelled and awaited before the
     block ends. Polls only run while you wait for the next result: after a bare ``break``
-    nothing more is sent (beyond the requests already in flight), though the idle tasks
+    nothing more is sent (beyond the requests already in flight), though the idle workers
     live until the iterator is closed or collected.
     """
 
@@ -102,43 +172,30 @@ class WaitMany(AsyncClosing):
         self,
         core: SDKCore,
         operation_ids: Iterable[str],
-        *,
-        concurrency: int = DEFAULT_CONCURRENCY,
-        timeout: float | None = None,
-        poll_interval: PollPolicy | float | None = None,
-        cancel_on_timeout: bool = False,
-        cancel_grace: float = DEFAULT_CANCEL_GRACE,
         options: RequestOptions | None = None,
+        **arguments: Unpack[WaitManyArguments],
     ) -> None:
-        ids = check_ids(operation_ids, concurrency)
-        checked = check_settings(timeout, poll_interval, cancel_grace)
-        if not isinstance(checked, WaitSettings):
-            raise checked
+        ids = check_ids(operation_ids)
+        checked = check_settings(arguments, "operations_wait_many")
         self.operation_ids: tuple[str, ...] = ids
         """The distinct ids, in the order given: a duplicate is waited for (and yielded) once."""
-        self._wanted = asyncio.Event()
+        poller = Poller(core=core, policy=checked.wait.policy, options=options)
+        self._due = DuePolls()
+        waits = _Waits(poller, checked, self._due, asyncio.Queue())
         # A module-level generator, not a method: holding ``self`` would make a reference
         # cycle, and an abandoned iterator would then only be stopped by the cyclic GC.
-        self._results = _wait_all(
-            core,
-            ids,
-            checked,
-            concurrency=concurrency,
-            cancel_on_timeout=cancel_on_timeout,
-            options=options,
-            wanted=self._wanted,
-        )
+        self._results = _wait_all(waits, self._due, ids, checked.concurrency)
 
     def __aiter__(self) -> Self:
         return self
 
     async def __anext__(self) -> Item:
         """The next operation to finish, as ``(operation_id, Result)``."""
-        self._wanted.set()
+        self._due.want(True)
         try:
             return await anext(self._results)
         finally:
-            self._wanted.clear()
+            self._due.want(False)
 
     async def aclose(self) -> None:
         """Stop waiting: cancel the remaining polls and wait for them to end."""

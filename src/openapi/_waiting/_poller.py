@@ -1,9 +1,17 @@
-"""One operation's polls, the error its deadline gives, and the cancel sent at the deadline."""
+"""The polls of a wait: the one place a poll is sent and its answer comes back.
+
+``Poller`` holds what the waits of one call share (the core, the ``PollPolicy``, the
+``RequestOptions``); ``PollState`` is what each waited operation keeps between its polls,
+small and slotted because ``operations_wait_many`` keeps one per operation alive. Every
+GET of a wait goes through ``Poller.poll`` and every cancel at a deadline through
+``Poller.cancel``: instrumentation of polls (spans, metrics, a rate gate) hooks in there.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import math
 from collections.abc import Mapping
 from typing import Any, Final, TypeAlias, cast
 
@@ -23,7 +31,7 @@ from openapi.types import Err, Ok, Result
 from openapi.utils.options import RequestOptions
 from openapi.utils.polling import PollPolicy
 
-__all__ = ["Poller", "WaitRequest", "within_grace"]
+__all__ = ["PollState", "Poller", "WaitRequest", "within_grace"]
 
 WaitRequest: TypeAlias = GetOperationRequest | Mapping[str, Any]
 
@@ -54,26 +62,47 @@ def within_grace(core: SDKCore, options: RequestOptions | None, grace: float) ->
     return attrs.evolve(options or RequestOptions(), retries=retries, timeout=timeout)
 
 
-@attrs.define(slots=True)
-class Poller:
-    """The state one wait keeps between polls.
+class PollState:
+    """What one waited operation keeps between polls (one per operation in ``wait_many``)."""
 
-    ``limiter`` and ``wanted`` are shared by ``operations_wait_many``: the first bounds
-    the requests in flight (not the waits), the second is set while the consumer waits for
-    a result, and no request starts while it is clear.
-    """
+    __slots__ = ("deadline", "last", "polls", "request")
+
+    def __init__(self, request: WaitRequest, deadline: float = math.inf) -> None:
+        self.request = request
+        self.deadline = deadline
+        """The loop time the wait ends by (``inf``: no deadline)."""
+        self.polls = 0
+        """Polls sent so far (each may have been retried inside)."""
+        self.last: Operation | None = None
+        """The last state a poll answered with."""
+
+
+def changed(previous: Operation | None, operation: Operation) -> bool:
+    """True if ``operation`` differs from ``previous`` in what a watcher is shown."""
+    return (
+        previous is None
+        or previous.status != operation.status
+        or previous.progress != operation.progress
+        or previous.updated_at != operation.updated_at
+    )
+
+
+@attrs.frozen(slots=True)
+class Poller:
+    """What the waits of one call share, and the polls and cancels they send."""
 
     core: SDKCore
-    request: WaitRequest
     policy: PollPolicy
     options: RequestOptions | None
-    limiter: asyncio.Semaphore | None = None
-    wanted: asyncio.Event | None = None
-    polls: int = 0
-    last: Operation | None = None
 
-    def _turn(self) -> contextlib.AbstractAsyncContextManager[object]:
-        return self.limiter if self.limiter is not None else contextlib.nullcontext()
+    async def poll(self, state: PollState) -> Result[GetOperationResponse, CallError]:
+        """One ``GET`` of the operation; a state it answers with is kept as ``state.last``."""
+        state.polls += 1
+        async with self._window():  # the core's polls shrink together on 429/503
+            res = await operations_get_operation(self.core, state.request, self.options)
+        if isinstance(res, Ok):
+            state.last = res.value.operation
+        return res
 
     def _window(self) -> contextlib.AbstractAsyncContextManager[object]:
         """The core's adaptive poll window (``openapi._http.concurrency``), unless the
@@ -84,60 +113,40 @@ class Poller:
         ) or self.core.config.retry_config
         return self.core.fleet.polls if retries.adaptive_concurrency else contextlib.nullcontext()
 
-    async def poll(self) -> Result[GetOperationResponse, CallError]:
-        """One ``GET`` of the operation, inside ``wait_many``'s limit and the core's window."""
-        async with self._turn():
-            if self.wanted is not None:
-                await self.wanted.wait()
-            async with self._window():
-                self.polls += 1
-                return await operations_get_operation(self.core, self.request, self.options)
-
-    def observe(self, operation: Operation) -> bool:
-        """Remember ``operation``; True if it differs from the previous state seen."""
-        previous, self.last = self.last, operation
-        return (
-            previous is None
-            or previous.status != operation.status
-            or previous.progress != operation.progress
-            or previous.updated_at != operation.updated_at
-        )
-
-    def next_delay(self, response: GetOperationResponse) -> float:
+    def next_delay(self, state: PollState, response: GetOperationResponse) -> float:
         """Seconds to sleep before the next poll."""
-        return self.policy.delay(self.polls - 1, response.http_meta.retry_after)
+        return self.policy.delay(state.polls - 1, response.http_meta.retry_after)
 
-    async def cancel(self, grace: float) -> Result[Operation, CallError]:
+    async def cancel(self, state: PollState, grace: float) -> Result[Operation, CallError]:
         """Ask the server to cancel, within ``grace`` seconds, retries included."""
-        request = CancelOperationRequest(operation_id=operation_id(self.request))
+        request = CancelOperationRequest(operation_id=operation_id(state.request))
         options = within_grace(self.core, self.options, grace)
-        async with self._turn():
-            if self.wanted is not None:
-                await self.wanted.wait()
-            # The retry budget and each attempt are cut to the grace already; this scope
-            # is the backstop that makes ``grace`` a deadline whatever the server does.
-            scope = asyncio.timeout(grace)
-            try:
-                async with scope:
-                    res = await operations_cancel_operation(self.core, request, options)
-            except TimeoutError:
-                if not scope.expired():
-                    raise
-                return Err(
-                    RequestTimeoutError(
-                        f"the cancel request got no final answer within cancel_grace={grace:g} "
-                        "s (retries included); the operation may still be running: allow a "
-                        "longer cancel_grace=, or cancel it later"
-                    )
+        # The retry budget and each attempt are cut to the grace already; this scope is
+        # the backstop that makes ``grace`` a deadline whatever the server does.
+        scope = asyncio.timeout(grace)
+        try:
+            async with scope:
+                res = await operations_cancel_operation(self.core, request, options)
+        except TimeoutError:
+            if not scope.expired():
+                raise
+            return Err(
+                RequestTimeoutError(
+                    f"the cancel request got no final answer within cancel_grace={grace:g} "
+                    "s (retries included); the operation may still be running: allow a "
+                    "longer cancel_grace=, or cancel it later"
                 )
+            )
         return res.map(lambda response: response.operation)
 
-    async def timed_out(self, timeout: float, *, cancel: bool, grace: float) -> WaitTimeoutError:
+    async def timed_out(
+        self, state: PollState, timeout: float, *, cancel: bool, grace: float
+    ) -> WaitTimeoutError:
         """The deadline's error, after asking the server to cancel if ``cancel``."""
-        operation = self.last
+        operation = state.last
         seen = f"last status {operation.status}" if operation else "no poll answered in time"
         message = (
-            f"operation {operation_id(self.request)!r} was not done within {timeout:g} s ({seen})"
+            f"operation {operation_id(state.request)!r} was not done within {timeout:g} s ({seen})"
         )
         if not cancel:
             return WaitTimeoutError(
@@ -145,7 +154,7 @@ class Poller:
                 operation=operation,
                 timeout=timeout,
             )
-        match await self.cancel(grace):
+        match await self.cancel(state, grace):
             case Ok(cancelled):
                 return WaitTimeoutError(
                     message + f"; cancel accepted, status now {cancelled.status}",

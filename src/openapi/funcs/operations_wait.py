@@ -26,18 +26,19 @@ The machinery lives in ``openapi._waiting``; this module is its documented entry
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator, Iterable, Mapping
-from typing import Any
+from typing import Any, Unpack
 
 from openapi._waiting._args import (
     DEFAULT_CANCEL_GRACE,
     DEFAULT_CONCURRENCY,
     OnUpdate,
     WaitError,
+    WaitManyArguments,
     settings,
 )
 from openapi._waiting._loops import refused, wait_one, watch
 from openapi._waiting._many import WaitMany
-from openapi._waiting._poller import Poller
+from openapi._waiting._poller import Poller, PollState
 from openapi.core import SDKCore
 from openapi.models.components import Operation
 from openapi.models.errors import InvalidRequestError
@@ -52,6 +53,7 @@ __all__ = [
     "OnUpdate",
     "WaitError",
     "WaitMany",
+    "WaitManyArguments",
     "operations_wait",
     "operations_wait_many",
     "operations_watch",
@@ -100,8 +102,14 @@ async def operations_wait(
     checked = settings(timeout, poll_interval, cancel_grace)
     if isinstance(checked, InvalidRequestError):
         return Err(checked)
-    poller = Poller(core=core, request=request, policy=checked.policy, options=options)
-    return await wait_one(poller, checked, on_update=on_update, cancel_on_timeout=cancel_on_timeout)
+    poller = Poller(core=core, policy=checked.policy, options=options)
+    return await wait_one(
+        poller,
+        PollState(request),
+        checked,
+        on_update=on_update,
+        cancel_on_timeout=cancel_on_timeout,
+    )
 
 
 def operations_watch(
@@ -127,28 +135,25 @@ def operations_watch(
     checked = settings(timeout, poll_interval, DEFAULT_CANCEL_GRACE)
     if isinstance(checked, InvalidRequestError):
         return refused(checked)
-    poller = Poller(core=core, request=request, policy=checked.policy, options=options)
-    return watch(poller, checked)
+    poller = Poller(core=core, policy=checked.policy, options=options)
+    return watch(poller, PollState(request), checked)
 
 
 def operations_wait_many(
     core: SDKCore,
     operation_ids: Iterable[str],
     *,
-    concurrency: int = DEFAULT_CONCURRENCY,
-    timeout: float | None = None,
-    poll_interval: PollPolicy | float | None = None,
-    cancel_on_timeout: bool = False,
-    cancel_grace: float = DEFAULT_CANCEL_GRACE,
     options: RequestOptions | None = None,
+    **arguments: Unpack[WaitManyArguments],
 ) -> WaitMany:
     """Wait for many operations at once; yield ``(operation_id, Result)`` as each finishes.
 
-    Each distinct id gets one ``operations_wait`` (same ``timeout`` per operation, same
-    ``poll_interval``, ``cancel_on_timeout``, ``cancel_grace`` and ``options``), all
-    starting together; at most ``concurrency`` requests are in flight at any moment, across
-    all of them. Each result is what ``operations_wait`` would return: errors are values, so
-    one failure never stops the others::
+    Each distinct id is waited for as ``operations_wait`` would (same ``timeout`` per
+    operation, same ``poll_interval``, ``cancel_on_timeout``, ``cancel_grace`` and
+    ``options``), all starting together; at most ``concurrency`` requests are in flight at
+    any moment, across all of them (the keyword arguments are ``WaitManyArguments``). Each
+    result is what ``operations_wait`` would return: errors are values, so one failure never
+    stops the others::
 
         async with operations_wait_many(core, ids, timeout=300) as results:
             async for operation_id, res in results:
@@ -166,19 +171,14 @@ def operations_wait_many(
       running). So after a ``break``, with or without ``async with``, at most
       ``concurrency`` requests already started still reach the server, and nothing more.
       ``async with`` (or ``aclose()``) also ends the idle tasks at once.
+    - Scale: the waits share one heap of due polls and ``concurrency`` worker tasks, with no
+      task or timer per operation (about 1 KB each, the last state polled included), so
+      100,000 operations fit in one process. With more operations than ``concurrency``, the
+      first polls are spread over the policy's first interval (1 s at most).
 
     Invalid arguments (``concurrency < 1``, a bad ``timeout``, ``poll_interval`` or
     ``cancel_grace``) raise ``InvalidRequestError`` here, before anything starts; invalid
     ids come back as ``Err(InvalidRequestError)`` items. Polling starts at the first
     ``__anext__``.
     """
-    return WaitMany(
-        core,
-        operation_ids,
-        concurrency=concurrency,
-        timeout=timeout,
-        poll_interval=poll_interval,
-        cancel_on_timeout=cancel_on_timeout,
-        cancel_grace=cancel_grace,
-        options=options,
-    )
+    return WaitMany(core, operation_ids, options, **arguments)

@@ -1,0 +1,113 @@
+"""The due polls of many waits: one heap and one timer, handed to a few workers.
+
+``operations_wait_many`` used to give every operation its own task, sleeping between its
+polls on its own timer: at 100,000 operations that is 100,000 tasks, coroutine frames and
+timers in the event loop's heap (about 4 KB per operation), and waking each one cost more
+than its poll. Here a waiting operation is one entry ``(due, seq, state)`` in a heap; a
+fixed set of workers (one per request allowed in flight) takes the earliest due entry,
+polls, and pushes the operation back with its next due time. One timer, armed for the
+earliest entry only when a worker is idle, wakes the workers, the way one deadline keeper
+(``openapi._http.deadlines``) serves every attempt.
+
+Entries are handed out only while ``wanted`` is set (the consumer of ``wait_many`` waits
+for a result): once it clears, the workers finish the requests they have started and park.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import heapq
+import itertools
+import math
+from collections import deque
+
+from openapi._waiting._poller import PollState
+
+__all__ = ["DuePolls"]
+
+
+class DuePolls:
+    """The waits between two polls, by due time, and the workers idle until one is due."""
+
+    __slots__ = ("_armed_at", "_heap", "_idle", "_loop", "_seq", "_timer", "wanted")
+
+    def __init__(self) -> None:
+        self._heap: list[tuple[float, int, PollState]] = []
+        self._seq = itertools.count()  # ties go first-in first-out; states never compare
+        self._idle: deque[asyncio.Future[None]] = deque()
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._timer: asyncio.TimerHandle | None = None
+        self._armed_at = math.inf
+        self.wanted = False
+        """True while polls may start (the consumer waits for a result)."""
+
+    def __len__(self) -> int:
+        return len(self._heap)
+
+    def bind(self, loop: asyncio.AbstractEventLoop) -> None:
+        """Use ``loop``'s clock and timers (the loop the workers run in)."""
+        self._loop = loop
+
+    def push(self, due: float, state: PollState) -> None:
+        """Schedule ``state``'s next poll at loop time ``due``."""
+        heapq.heappush(self._heap, (due, next(self._seq), state))
+        if self._idle:
+            self._wake_or_arm()
+
+    def want(self, wanted: bool) -> None:
+        """Let polls start (``True``) or hold them back (``False``)."""
+        self.wanted = wanted
+        if wanted and self._idle:
+            self._wake_or_arm()
+
+    async def take(self) -> PollState:
+        """The wait whose poll is due first, once it is due and wanted."""
+        loop = self._loop
+        assert loop is not None, "bind() the loop first"
+        heap = self._heap
+        while True:
+            if self.wanted and heap and heap[0][0] <= loop.time():
+                state = heapq.heappop(heap)[2]
+                if self._idle and heap:
+                    self._wake_or_arm()  # the next entry may be due too: another worker
+                return state
+            waiter = loop.create_future()
+            self._idle.append(waiter)
+            self._wake_or_arm()
+            try:
+                await waiter
+            except BaseException:
+                if waiter in self._idle:
+                    self._idle.remove(waiter)
+                raise
+
+    def close(self) -> None:
+        """Stop the timer (the workers are cancelled by their owner)."""
+        if self._timer is not None:
+            self._timer.cancel()
+            self._timer = None
+        self._armed_at = math.inf
+
+    def _wake_or_arm(self) -> None:
+        loop = self._loop
+        if not self.wanted or not self._heap or loop is None:
+            return
+        due = self._heap[0][0]
+        if due <= loop.time():
+            idle = self._idle
+            while idle:
+                waiter = idle.popleft()
+                if not waiter.done():
+                    waiter.set_result(None)
+                    return
+        elif due < self._armed_at:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer = loop.call_at(due, self._fire)
+            self._armed_at = due
+
+    def _fire(self) -> None:
+        self._timer = None
+        self._armed_at = math.inf
+        if self._idle:
+            self._wake_or_arm()

@@ -1,0 +1,78 @@
+"""``wait_many`` at scale: one heap of due polls and ``concurrency`` workers, not a task per
+operation; the first polls spread out; each operation's deadline still cuts its poll short.
+
+Against the real mock server; the figures at 100,000 operations are in
+``benchmarks/wait_scale.py`` (printed, never asserted).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+from openapi import Ok, PollPolicy, WaitTimeoutError
+from openapi._waiting._poller import PollState
+from openapi.core import SDKCore
+from openapi.funcs.operations_wait import operations_wait_many
+from openapi.testing import MockServer
+from tests.waiting.support import FAST, poll_times, wait_tasks
+
+SLACK = 5.0
+"""Generous room above a bound the code keeps, for a slow or busy machine."""
+
+
+async def test_the_waits_share_a_few_workers_not_a_task_each(
+    mock: MockServer, core: SDKCore
+) -> None:
+    ids = [f"run{i}" for i in range(200)]
+    for operation_id in ids:
+        mock.create_operation(operation_id, status="running")
+    mock.create_operation("first", duration=0)
+    async with operations_wait_many(
+        core, ["first", *ids], concurrency=4, poll_interval=FAST
+    ) as results:
+        operation_id, res = await anext(results)
+        assert operation_id == "first"
+        assert isinstance(res, Ok)
+        # 200 operations still waited for, by the 4 workers the concurrency allows.
+        assert 0 < len(wait_tasks()) <= 4
+    assert wait_tasks() == []
+
+
+def test_a_waiting_operation_keeps_only_a_slotted_state() -> None:
+    state = PollState({"operation_id": "op"})
+    assert not hasattr(state, "__dict__")  # no per-instance dict: 100,000 of them stay small
+
+
+async def test_the_first_polls_are_spread_over_the_first_interval(
+    mock: MockServer, core: SDKCore
+) -> None:
+    ids = [f"quick{i}" for i in range(20)]
+    for operation_id in ids:
+        mock.create_operation(operation_id, duration=0)  # done on its first poll
+    policy = PollPolicy(initial_interval=1.0, min_interval=0.01)
+    async with operations_wait_many(core, ids, concurrency=2, poll_interval=policy) as results:
+        done = [operation_id async for operation_id, res in results if res.ok]
+    assert sorted(done) == sorted(ids)
+    first = [poll_times(mock, operation_id)[0] for operation_id in ids]
+    # Operation k of 20 falls due k/20 s after the start: the last at 0.95 s. All at once,
+    # 20 polls two at a time take a few milliseconds here. (A slower machine only spreads
+    # them more.)
+    assert max(first) - min(first) >= 0.9
+
+
+async def test_each_deadline_cuts_its_poll_in_flight_short(mock: MockServer, core: SDKCore) -> None:
+    mock.create_operation("laggy", status="running")
+    mock.create_operation("quick", polls=2)
+    mock.inject("delay", delay=30, method="GET", operation_id="laggy")
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    async with operations_wait_many(
+        core, ["laggy", "quick"], timeout=0.3, poll_interval=FAST
+    ) as results:
+        outcome = {operation_id: res async for operation_id, res in results}
+    assert loop.time() - started < 0.3 + SLACK  # not the 30 s the poll would take
+    assert isinstance(outcome["quick"], Ok)
+    laggy = outcome["laggy"]
+    assert not laggy.ok
+    assert isinstance(laggy.error, WaitTimeoutError)
+    assert laggy.error.operation is None  # no poll answered in time
