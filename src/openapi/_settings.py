@@ -8,12 +8,15 @@ not declare with the ``TypeError`` a misspelt parameter gets.
 from __future__ import annotations
 
 import ssl
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import Final, TypeAlias, TypedDict
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Final, TypeAlias, TypedDict
 
 import aiohttp
 
 from openapi.utils.retries import RetryConfig
+
+if TYPE_CHECKING:  # loaded only by a core given hooks
+    from openapi.hooks import Hook
 
 __all__ = [
     "CORE_SETTINGS",
@@ -68,6 +71,10 @@ class CoreSettings(TypedDict, total=False):
     Default: ``True``."""
     connection_limit: int
     """Size of the SDK-owned connection pool, a positive int. Default: 100."""
+    hooks: Sequence[Hook] | None
+    """Objects with ``before_request``, ``after_success`` and/or ``after_error`` methods,
+    run around every attempt, retries included (see ``openapi.hooks``). An object with
+    none of them is a ``TypeError``."""
 
 
 def check_keywords(given: Iterable[str], declared: frozenset[str], owner: str) -> None:

@@ -20,9 +20,9 @@ import os
 import re
 import ssl
 import warnings
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import AsyncGenerator, Mapping, Sequence
 from types import TracebackType
-from typing import Any, Final, Generic, Self, TypeVar, Unpack, cast
+from typing import TYPE_CHECKING, Any, Final, Generic, Self, TypeVar, Unpack, cast
 
 import aiohttp
 import attrs
@@ -55,6 +55,9 @@ from openapi.types import Err, Ok, Result
 from openapi.utils._fields import POSITIVE_COUNT, POSITIVE_SECONDS, to_float
 from openapi.utils.retries import RetryConfig
 
+if TYPE_CHECKING:
+    from openapi.hooks import Hook, Hooks
+
 __all__ = ["ApiKey", "AsyncClosing", "CoreSettings", "SDKConfig", "SDKCore"]
 
 USER_AGENT: Final = f"openapi-python/{__version__}"
@@ -79,6 +82,7 @@ class SDKConfig:
     allow_insecure_http: bool = False
     verify_ssl: bool | ssl.SSLContext = True
     connection_limit: int = attrs.field(default=DEFAULT_CONNECTION_LIMIT, validator=POSITIVE_COUNT)
+    hooks: tuple[Hook, ...] = ()
 
 
 _T = TypeVar("_T")
@@ -142,6 +146,14 @@ def parse_server_url(
     return Ok(str(parsed).rstrip("/"))
 
 
+def _hooks(given: Sequence[Hook] | None) -> Hooks | None:
+    if not given:
+        return None
+    from openapi.hooks import Hooks  # only a core given hooks loads them
+
+    return Hooks.of(given)
+
+
 class AsyncClosing:
     """``async with obj`` gives ``obj`` and awaits ``obj.aclose()`` on the way out.
 
@@ -185,6 +197,7 @@ class SDKCore(AsyncClosing):
             allow_insecure_http=settings.get("allow_insecure_http", False),
             verify_ssl=settings.get("verify_ssl", True),
             connection_limit=settings.get("connection_limit", DEFAULT_CONNECTION_LIMIT),
+            hooks=tuple(settings.get("hooks") or ()),
         )
         session = settings.get("session")
         self._session = session
@@ -208,6 +221,8 @@ class SDKCore(AsyncClosing):
         self.request_headers: Mapping[str, str] = {} if session is None else self.base_headers
         """Headers each request must add to its session's own."""
         self._bearer = _Secret("Bearer " + key) if isinstance(key, str) and key else None
+        self.hooks: Hooks | None = _hooks(self.config.hooks)
+        """The hooks every call runs around each attempt (``openapi.hooks``), if any."""
 
     def __repr__(self) -> str:
         key = "***" if self._api_key is not None else None

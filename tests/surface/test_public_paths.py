@@ -21,10 +21,13 @@ MODELS = (
 CONFIG = "RetryConfig BackoffStrategy RequestOptions PollPolicy"
 
 PUBLIC: dict[str, str] = {
-    "openapi": f"__version__ SDK SDKCore Ok Err Result {ERRORS} {MODELS} {CONFIG}",
+    "openapi": (
+        f"__version__ SDK SDKCore Ok Err Result {ERRORS} {MODELS} {CONFIG} Hook HookContext"
+    ),
     "openapi.sdk": "SDK Operations",
     "openapi.core": "SDKCore SDKConfig CoreSettings ApiKey AsyncClosing DEFAULT_TIMEOUT",
     "openapi.types": "Ok Err Result UnwrapError",
+    "openapi.hooks": ("Hook HookContext Hooks BeforeRequestHook AfterSuccessHook AfterErrorHook"),
     "openapi.errors": f"{ERRORS} CallError",
     "openapi.models.errors": f"{ERRORS} CallError",
     "openapi.models.components": (
@@ -66,6 +69,7 @@ SAME_OBJECT: list[tuple[str, str]] = [
     ("openapi.utils.RetryConfig", "openapi.utils.retries.RetryConfig"),
     ("openapi.RetryConfig", "openapi.utils.retries.RetryConfig"),
     ("openapi.PollPolicy", "openapi.utils.polling.PollPolicy"),
+    ("openapi.HookContext", "openapi.hooks.HookContext"),
 ]
 
 

@@ -34,14 +34,22 @@ _NO_TIMEOUT: Final = aiohttp.ClientTimeout(total=None)
 
 async def attempt(call: Call[RespT]) -> Outcome[RespT]:
     """One attempt: the key if it is a callable, then one HTTP exchange, all within the
-    attempt's deadline (its timeout, cut to what is left of the retry budget)."""
+    attempt's deadline (its timeout, cut to what is left of the retry budget). The core's
+    hooks and the telemetry, if any, run around it (``openapi._http.hooked``)."""
     call.attempts += 1
+    if call.hooks is not None:
+        return await call.hooks.run(call, _exchange)
+    return await _exchange(call, call.headers)
+
+
+async def _exchange(call: Call[RespT], headers: Mapping[str, str]) -> Outcome[RespT]:
+    """The attempt itself, with ``headers`` (``Authorization`` included unless the key is a
+    callable)."""
     seconds = call.attempt_seconds(call.timeout)
     if seconds <= 0:
         return Outcome(Err(call.spent(call.where(), call.attempts, "could not start")))
-    headers = call.headers
     if call.authorize is not None:
-        keyed = await _keyed(call, seconds)
+        keyed = await _keyed(call, headers, seconds)
         if isinstance(keyed, Outcome):
             return keyed
         headers, seconds = keyed
@@ -84,7 +92,7 @@ async def attempt(call: Call[RespT]) -> Outcome[RespT]:
 
 
 async def _keyed(
-    call: Call[RespT], seconds: float
+    call: Call[RespT], headers: Mapping[str, str], seconds: float
 ) -> tuple[Mapping[str, str], float] | Outcome[RespT]:
     """This attempt's headers with the key callable's current key, and the time left.
 
@@ -100,9 +108,9 @@ async def _keyed(
         return timed_out(call, "got no key from the api_key callable", "fix the key provider")
     if isinstance(authorization, Err):
         return Outcome(authorization)
-    headers = dict(call.headers)
-    headers["Authorization"] = authorization.value
-    return headers, seconds - (time.monotonic() - began)
+    keyed = dict(headers)
+    keyed["Authorization"] = authorization.value
+    return keyed, seconds - (time.monotonic() - began)
 
 
 def timed_out(call: Call[RespT], what: str, advice: str) -> Outcome[RespT]:
