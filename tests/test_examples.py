@@ -49,3 +49,24 @@ def test_pipeline_fan_out_sorts_every_outcome() -> None:
     assert "8 failed, 2 not found, 192 succeeded, 1 timed out" in out
     assert "job-stuck: still not done after 1.5 s; cancel accepted: True" in out
     assert "sum of squares of the successful jobs: 2559200" in out
+
+
+def test_traced_service_prints_its_spans_and_metrics() -> None:
+    out = run("traced_service.py")
+    assert "# export-7 ended succeeded: {'rows': 1284}" in out
+    assert "# cancel export-stale: cancelling" in out
+    for name in (
+        '"name": "handle-job"',
+        '"name": "getOperation"',
+        '"name": "cancelOperation"',
+        '"name": "GET /operations/{operation_id}"',
+        '"name": "POST /operations/{operation_id}/cancel"',
+        '"name": "waitOperation"',
+        '"name": "openapi.operation.status_change"',
+        '"http.request.resend_count": 1',
+        '"name": "http.client.request.duration"',
+        '"name": "openapi.client.wait.duration"',
+    ):
+        assert name in out, name
+    assert len(set(re.findall(r'"trace_id": "(0x[0-9a-f]+)"', out))) == 1  # one trace
+    assert "example-key" not in out

@@ -1,6 +1,6 @@
 """The one switch telemetry turns on: ``observer``, and the seams that consult it.
 
-The OpenTelemetry instrumentor (extra ``otel``) sets ``observer`` on ``instrument()`` and
+``openapi.contrib.opentelemetry.SDKInstrumentor`` sets ``observer`` on ``instrument()`` and
 clears it on ``uninstrument()``; while it is ``None`` (always, without the extra) each seam
 costs one module attribute read. This module imports nothing of OpenTelemetry, so the
 plain SDK never loads it. The seams:

@@ -54,6 +54,7 @@ PUBLIC: dict[str, str] = {
     "openapi.testing": "MockServer MockOperation FaultKind RequestLogEntry",
     "openapi.testing.pytest_plugin": "mock_server",
     "openapi.cli": "main ExitCode",
+    "openapi.contrib.opentelemetry": "SDKInstrumentor",
 }
 
 # One object, many paths: each name is the very object its home module defines.
