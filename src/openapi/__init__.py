@@ -21,6 +21,8 @@ from openapi._lazy import lazy_exports
 if TYPE_CHECKING:
     from openapi._version import __version__ as __version__
     from openapi.core import SDKCore as SDKCore
+    from openapi.hooks import Hook as Hook
+    from openapi.hooks import HookContext as HookContext
     from openapi.models.components import Operation as Operation
     from openapi.models.components import OperationError as OperationError
     from openapi.models.components import OperationStatus as OperationStatus

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import os
 import ssl
-from collections.abc import Awaitable, Callable, Iterable, Mapping
-from typing import Final, TypeAlias, TypedDict
+from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Final, TypeAlias, TypedDict
 
 import aiohttp
 
 from openapi.utils.retries import RetryConfig
+
+if TYPE_CHECKING:  # loaded only by a core given hooks
+    from openapi.hooks import Hook
 
 __all__ = [
     "CORE_SETTINGS",
@@ -84,6 +87,10 @@ class CoreSettings(TypedDict, total=False):
     ca_bundle: str | os.PathLike[str] | None
     """A PEM file of CA certificates the SDK's session trusts instead of the system's store
     (loaded at once: a bad path is a ``ValueError``). Default: none."""
+    hooks: Sequence[Hook] | None
+    """Objects with ``before_request``, ``after_success`` and/or ``after_error`` methods,
+    run around every attempt, retries included (see ``openapi.hooks``). An object with
+    none of them is a ``TypeError``."""
 
 
 def check_keywords(given: Iterable[str], declared: frozenset[str], owner: str) -> None:

@@ -19,7 +19,7 @@ import inspect
 import os
 import ssl
 import warnings
-from collections.abc import AsyncGenerator, Mapping
+from collections.abc import AsyncGenerator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final, Generic, TypeVar, Unpack, cast
 
 import aiohttp
@@ -51,6 +51,7 @@ from openapi.utils._fields import POSITIVE_COUNT, POSITIVE_SECONDS, to_float
 from openapi.utils.retries import RetryConfig
 
 if TYPE_CHECKING:
+    from openapi.hooks import Hook, Hooks
     from openapi.utils.options import CallOptions
 
 __all__ = ["ApiKey", "AsyncClosing", "CoreSettings", "SDKConfig", "SDKCore"]
@@ -84,6 +85,7 @@ class SDKConfig:
     proxy: str | None = attrs.field(default=None, repr=lambda url: repr(url and redacted(url)))
     trust_env: bool = True
     ca_bundle: str | os.PathLike[str] | None = None
+    hooks: tuple[Hook, ...] = ()
 
 
 _T = TypeVar("_T")
@@ -116,6 +118,14 @@ class _Secret(Generic[_T]):
         return "'***'"
 
 
+def _hooks(given: Sequence[Hook] | None) -> Hooks | None:
+    if not given:
+        return None
+    from openapi.hooks import Hooks  # only a core given hooks loads them
+
+    return Hooks.of(given)
+
+
 class SDKCore(AsyncClosing):
     """Configuration, transport (one shared ``aiohttp.ClientSession``) and auth.
 
@@ -140,6 +150,7 @@ class SDKCore(AsyncClosing):
             proxy=settings.get("proxy"),
             trust_env=settings.get("trust_env", True),
             ca_bundle=settings.get("ca_bundle"),
+            hooks=tuple(settings.get("hooks") or ()),
         )
         session = settings.get("session")
         config = self.config
@@ -174,6 +185,8 @@ class SDKCore(AsyncClosing):
         self._bearer = _Secret("Bearer " + key) if isinstance(key, str) and key else None
         self._origin: SDKCore | None = None
         """The core whose session (pool) and deadlines a ``with_options`` copy uses."""
+        self.hooks: Hooks | None = _hooks(self.config.hooks)
+        """The hooks every call runs around each attempt (``openapi.hooks``), if any."""
 
     def __repr__(self) -> str:
         key = "***" if self._api_key is not None else None

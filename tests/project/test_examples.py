@@ -63,3 +63,24 @@ def test_sync_client_tells_its_story() -> None:
     assert "report via the copy: succeeded" in out
     assert "3. Inside a running event loop: succeeded" in out
     assert "ApiError: status=404" in out
+
+
+def test_traced_service_prints_its_spans_and_metrics() -> None:
+    out = run("traced_service.py")
+    assert "# export-7 ended succeeded: {'rows': 1284}" in out
+    assert "# cancel export-stale: cancelling" in out
+    for name in (
+        '"name": "handle-job"',
+        '"name": "getOperation"',
+        '"name": "cancelOperation"',
+        '"name": "GET /operations/{operation_id}"',
+        '"name": "POST /operations/{operation_id}/cancel"',
+        '"name": "waitOperation"',
+        '"name": "openapi.operation.status_change"',
+        '"http.request.resend_count": 1',
+        '"name": "http.client.request.duration"',
+        '"name": "openapi.client.wait.duration"',
+    ):
+        assert name in out, name
+    assert len(set(re.findall(r'"trace_id": "(0x[0-9a-f]+)"', out))) == 1  # one trace
+    assert "example-key" not in out

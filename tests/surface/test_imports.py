@@ -156,3 +156,28 @@ def test_exports_work_without_sources(tmp_path: Path) -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, env=env, check=False
     )
     assert done.returncode == 0, done.stderr
+
+
+def test_a_plain_call_loads_no_hooks_machinery_and_no_opentelemetry() -> None:
+    # A whole call against the mock server, without hooks or instrumentation: neither the
+    # hooks nor anything of OpenTelemetry is imported (the extra may not even be installed).
+    script = (
+        "import asyncio, sys, json\n"
+        "from openapi import SDK\n"
+        "from openapi.testing import MockServer\n"
+        "async def main():\n"
+        "    async with MockServer(api_key='k') as server:\n"
+        "        op = server.create_operation(duration=0)\n"
+        "        async with SDK(api_key='k', server_url=server.url) as sdk:\n"
+        "            await sdk.operations.get_operation(operation_id=op.id)\n"
+        "            await sdk.operations.wait(operation_id=op.id, timeout=30)\n"
+        "asyncio.run(main())\n"
+        "print(json.dumps(sorted(sys.modules)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True
+    ).stdout
+    loaded = set(json.loads(out))
+    assert "openapi.sdk" in loaded
+    assert not {"openapi.hooks", "openapi._http.hooked", "openapi.contrib"} & loaded
+    assert not [name for name in loaded if name.split(".")[0] == "opentelemetry"]

@@ -23,12 +23,14 @@ CONFIG = "RetryConfig BackoffStrategy RetryQuota RequestOptions PollPolicy"
 PUBLIC: dict[str, str] = {
     "openapi": (
         f"__version__ SDK SDKCore SyncSDK SyncSDKCore Ok Err Result {ERRORS} {MODELS} {CONFIG}"
+        " Hook HookContext"
     ),
     "openapi.sdk": "SDK Operations",
     "openapi.sync": "SyncSDK SyncOperations",
     "openapi.sync_core": "SyncSDKCore BlockingIterator",
     "openapi.core": "SDKCore SDKConfig CoreSettings ApiKey AsyncClosing DEFAULT_TIMEOUT",
     "openapi.types": "Ok Err Result UnwrapError",
+    "openapi.hooks": ("Hook HookContext Hooks BeforeRequestHook AfterSuccessHook AfterErrorHook"),
     "openapi.errors": f"{ERRORS} CallError",
     "openapi.models.errors": f"{ERRORS} CallError",
     "openapi.models.components": (
@@ -62,6 +64,7 @@ PUBLIC: dict[str, str] = {
         "ScriptedServer Seen Handler json_response raw_response drop_connection delay"
     ),
     "openapi.cli": "main ExitCode",
+    "openapi.contrib.opentelemetry": "SDKInstrumentor",
 }
 
 # One object, many paths: each name is the very object its home module defines.
@@ -80,6 +83,7 @@ SAME_OBJECT: list[tuple[str, str]] = [
     ("openapi.utils.RetryConfig", "openapi.utils.retries.RetryConfig"),
     ("openapi.RetryConfig", "openapi.utils.retries.RetryConfig"),
     ("openapi.PollPolicy", "openapi.utils.polling.PollPolicy"),
+    ("openapi.HookContext", "openapi.hooks.HookContext"),
 ]
 
 

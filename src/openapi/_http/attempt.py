@@ -42,27 +42,32 @@ _NO_TIMEOUT: Final = aiohttp.ClientTimeout(total=None)
 
 
 async def attempt(call: Call[RespT], fleet: Fleet) -> Outcome[RespT]:
-    """One attempt, once the core's rate-limit gate lets it through (``fleet.gate``); what
-    it got is reported to the core (``Fleet.observe``) before it is returned."""
+    """One attempt, once the core's rate-limit gate lets it through (``fleet.gate``): the key
+    if it is a callable, then one HTTP exchange, all within the attempt's deadline (its
+    timeout, cut to what is left of the retry budget). The core's hooks and the telemetry,
+    if any, run around it (``openapi._http.hooked``); what it got is reported to the core
+    (``Fleet.observe``) before it is returned."""
     if fleet.gate.holding and call.retries.rate_limit_gate:
         refused = await fleet.gate.wait(call)
         if refused is not None:
             return refused
-    outcome = await _exchange(call)
+    call.attempts += 1
+    if call.hooks is not None:
+        outcome = await call.hooks.run(call, _exchange)
+    else:
+        outcome = await _exchange(call, call.headers)
     fleet.observe(call, outcome)
     return outcome
 
 
-async def _exchange(call: Call[RespT]) -> Outcome[RespT]:
-    """The key if it is a callable, then one HTTP exchange, all within the attempt's
-    deadline (its timeout, cut to what is left of the retry budget)."""
-    call.attempts += 1
+async def _exchange(call: Call[RespT], headers: Mapping[str, str]) -> Outcome[RespT]:
+    """The attempt itself, with ``headers`` (``Authorization`` included unless the key is a
+    callable)."""
     seconds = call.attempt_seconds(call.timeout)
     if seconds <= 0:
         return Outcome(Err(call.spent(call.where(), call.attempts, "could not start")))
-    headers = call.headers
     if call.authorize is not None:
-        keyed = await _keyed(call, seconds)
+        keyed = await _keyed(call, headers, seconds)
         if isinstance(keyed, Outcome):
             return keyed
         headers, seconds = keyed
@@ -111,7 +116,7 @@ def _via(call: Call[RespT]) -> _ProxyArgs:
 
 
 async def _keyed(
-    call: Call[RespT], seconds: float
+    call: Call[RespT], headers: Mapping[str, str], seconds: float
 ) -> tuple[Mapping[str, str], float] | Outcome[RespT]:
     """This attempt's headers with the key callable's current key, and the time left.
 
@@ -127,9 +132,9 @@ async def _keyed(
         return timed_out(call, "got no key from the api_key callable", "fix the key provider")
     if isinstance(authorization, Err):
         return Outcome(authorization)
-    headers = dict(call.headers)
-    headers["Authorization"] = authorization.value
-    return headers, seconds - (time.monotonic() - began)
+    keyed = dict(headers)
+    keyed["Authorization"] = authorization.value
+    return keyed, seconds - (time.monotonic() - began)
 
 
 def timed_out(call: Call[RespT], what: str, advice: str) -> Outcome[RespT]:

@@ -12,6 +12,7 @@ import asyncio
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
+from openapi import _observing
 from openapi._http.attempt import attempt
 from openapi._http.endpoint import Endpoint
 from openapi._http.path import render_path
@@ -38,6 +39,22 @@ async def call(
     options: RequestOptions | None = None,
 ) -> Result[RespT, CallError]:
     """Run one endpoint call through the pipeline and return its ``Result``."""
+    observer = _observing.observer  # telemetry, when SDKInstrumentor is on
+    if observer is None:
+        return await _call(core, endpoint, request, options)
+    return await observer.call(
+        endpoint.name,
+        _observing.operation_id(request),
+        lambda: _call(core, endpoint, request, options),
+    )
+
+
+async def _call(
+    core: SDKCore,
+    endpoint: Endpoint[ReqT, Any, RespT],
+    request: ReqT | Mapping[str, Any],
+    options: RequestOptions | None,
+) -> Result[RespT, CallError]:
     try:
         path = render_path(endpoint, request)
         if isinstance(path, InvalidRequestError):
@@ -71,6 +88,10 @@ async def call(
             if isinstance(proxy, InvalidRequestError):
                 return Err(proxy)
             pending.proxy = proxy
+        if core.hooks is not None or _observing.observer is not None:
+            from openapi._http.hooked import call_hooks  # only a call with hooks loads it
+
+            pending.hooks = call_hooks(core.hooks, endpoint.name, request)
         outcome = await attempt(pending, core.fleet)
         if outcome.retryable and pending.retries.strategy != "none":
             outcome = await retried(pending, outcome, core.fleet)

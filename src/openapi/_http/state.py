@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable, Mapping
-from typing import Any, Generic, TypeAlias, TypeVar
+from typing import Any, Generic, Protocol, TypeAlias, TypeVar
 
 import aiohttp
 import yarl
@@ -22,7 +22,7 @@ from openapi.models.errors import CallError, InvalidRequestError, UnexpectedClie
 from openapi.types import Result
 from openapi.utils.retries import RetryConfig
 
-__all__ = ["Authorize", "Call", "Outcome"]
+__all__ = ["AttemptHooks", "Authorize", "Call", "Exchange", "Outcome"]
 
 RespT = TypeVar("RespT")
 
@@ -59,6 +59,7 @@ class Call(CallBudget, Generic[RespT]):
         "deadlines",
         "endpoint",
         "headers",
+        "hooks",
         "operation_id",
         "proxy",
         "retries",
@@ -98,6 +99,8 @@ class Call(CallBudget, Generic[RespT]):
         self.started = time.monotonic()
         self.start_budget(retries, self.started)
         self.attempts = 0
+        self.hooks: AttemptHooks | None = None
+        """Hooks and telemetry to run around each attempt (``openapi._http.hooked``)."""
 
     def meta(self, response: aiohttp.ClientResponse, retry_after: float | None) -> HTTPMetadata:
         """The ``HTTPMetadata`` of ``response``, the last exchange of this call so far."""
@@ -116,3 +119,15 @@ class Call(CallBudget, Generic[RespT]):
     def where(self) -> str:
         """``"GET http://host/operations/op_1"``, for messages."""
         return f"{self.endpoint.method} {self.url}"
+
+
+Exchange: TypeAlias = Callable[[Call[RespT], Mapping[str, str]], Awaitable[Outcome[RespT]]]
+"""One attempt's exchange with the headers given (``openapi._http.attempt``)."""
+
+
+class AttemptHooks(Protocol):
+    """What runs around each attempt of a call (``openapi._http.hooked.CallHooks``)."""
+
+    async def run(self, call: Call[RespT], exchange: Exchange[RespT]) -> Outcome[RespT]:
+        """Attempt number ``call.attempts`` of ``call``, through ``exchange``."""
+        ...

@@ -7,6 +7,7 @@ import inspect
 import math
 from collections.abc import AsyncGenerator
 
+from openapi._observing import observed_wait, observed_watch
 from openapi._waiting._args import OnUpdate, WaitError, WaitSettings
 from openapi._waiting._poller import Poller, PollState, changed
 from openapi.models.components import Operation
@@ -29,6 +30,7 @@ async def _notify(on_update: OnUpdate, operation: Operation) -> None:
         await outcome
 
 
+@observed_wait  # one span over the whole wait when telemetry is on (openapi._observing)
 async def wait_one(
     poller: Poller,
     state: PollState,
@@ -66,6 +68,7 @@ async def wait_one(
     )
 
 
+@observed_watch
 async def watch(
     poller: Poller, state: PollState, settings: WaitSettings
 ) -> AsyncGenerator[Result[Operation, WaitError], None]:

@@ -17,10 +17,12 @@ bound are in ``_Waits.run``.
 from __future__ import annotations
 
 import asyncio
+import functools
 import math
 from collections.abc import AsyncGenerator, Iterable
 from typing import TYPE_CHECKING, Final, Self, Unpack
 
+from openapi import _observing
 from openapi._waiting._args import ManySettings, WaitError, WaitManyArguments, check_ids
 from openapi._waiting._args import many_settings as check_settings
 from openapi._waiting._due import DuePolls
@@ -68,12 +70,17 @@ class _Waits:
         spread = 0.0
         if count > self._settings.concurrency:
             spread = min(self._poller.policy.initial_interval, FIRST_POLLS_SPREAD) / count
+        observer = _observing.observer
         for index, given in enumerate(operation_ids):
             state = PollState(GetOperationRequest(operation_id=given), deadline)
+            if observer is not None:
+                state.observed = observer.wait_item(given)
             self._due.push(now + index * spread, state)
 
     def finish(self, state: PollState, result: Result[Operation, WaitError]) -> None:
         """End a wait with its result, for the consumer to take."""
+        if state.observed is not None:
+            state.observed.end(result)
         self.finished.put_nowait((operation_id(state.request), result))
 
     async def run(self) -> None:
@@ -82,7 +89,10 @@ class _Waits:
         while True:
             state = await due.take()
             try:
-                await self._step(state)
+                if state.observed is None:
+                    await self._step(state)
+                else:
+                    await state.observed.step(functools.partial(self._step, state))
             except Exception as exc:  # a bug of ours must come back as a value, not vanish
                 error = UnexpectedClientError(
                     f"waiting for {operation_id(state.request)!r} failed unexpectedly: "

@@ -17,6 +17,7 @@ from typing import Any, Final, TypeAlias, cast
 
 import attrs
 
+from openapi._observing import WaitItem
 from openapi.core import SDKCore
 from openapi.funcs.operations_cancel_operation import operations_cancel_operation
 from openapi.funcs.operations_get_operation import operations_get_operation
@@ -65,10 +66,12 @@ def within_grace(core: SDKCore, options: RequestOptions | None, grace: float) ->
 class PollState:
     """What one waited operation keeps between polls (one per operation in ``wait_many``)."""
 
-    __slots__ = ("deadline", "last", "polls", "request")
+    __slots__ = ("deadline", "last", "observed", "polls", "request")
 
     def __init__(self, request: WaitRequest, deadline: float = math.inf) -> None:
         self.request = request
+        self.observed: WaitItem | None = None
+        """The telemetry of this wait (``openapi._observing``), when it is on."""
         self.deadline = deadline
         """The loop time the wait ends by (``inf``: no deadline)."""
         self.polls = 0
