@@ -12,7 +12,9 @@ import pytest
 ERRORS = (
     "SDKBaseError SDKError ApiError SDKDefaultError ResponseValidationError HTTPClientError "
     "ConnectionError RequestTimeoutError InvalidRequestError UnexpectedClientError "
-    "WaitTimeoutError OperationFailedError OperationNotDoneError"
+    "WaitTimeoutError OperationFailedError OperationNotDoneError BadRequestError "
+    "AuthenticationError PermissionDeniedError ConflictError UnprocessableEntityError "
+    "RateLimitError InternalServerError"
 )
 MODELS = (
     "Operation OperationError OperationStatus HTTPMetadata GetOperationRequest "
@@ -21,10 +23,10 @@ MODELS = (
 CONFIG = "RetryConfig BackoffStrategy RequestOptions PollPolicy"
 
 PUBLIC: dict[str, str] = {
-    "openapi": f"__version__ SDK SDKCore Ok Err Result {ERRORS} {MODELS} {CONFIG}",
+    "openapi": f"__version__ SDK SDKCore Ok Err Result is_ok is_err {ERRORS} {MODELS} {CONFIG}",
     "openapi.sdk": "SDK Operations",
     "openapi.core": "SDKCore SDKConfig CoreSettings ApiKey AsyncClosing DEFAULT_TIMEOUT",
-    "openapi.types": "Ok Err Result UnwrapError",
+    "openapi.types": "Ok Err Result UnwrapError is_ok is_err",
     "openapi.errors": f"{ERRORS} CallError",
     "openapi.models.errors": f"{ERRORS} CallError",
     "openapi.models.components": (
@@ -61,6 +63,9 @@ SAME_OBJECT: list[tuple[str, str]] = [
     ("openapi.HTTPMetadata", "openapi.models.components.HTTPMetadata"),
     ("openapi.models.operations.HTTPMetadata", "openapi.models.components.HTTPMetadata"),
     ("openapi.errors.ApiError", "openapi.models.errors.ApiError"),
+    ("openapi.RateLimitError", "openapi.models.errors.RateLimitError"),
+    ("openapi.errors.InternalServerError", "openapi.models.errors.InternalServerError"),
+    ("openapi.is_ok", "openapi.types.is_ok"),
     ("openapi.OperationFailedError", "openapi.models.errors.OperationFailedError"),
     ("openapi.GetOperationRequest", "openapi.models.operations.get_operation.GetOperationRequest"),
     ("openapi.utils.RetryConfig", "openapi.utils.retries.RetryConfig"),
