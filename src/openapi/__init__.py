@@ -27,17 +27,24 @@ if TYPE_CHECKING:
     from openapi.models.components import OperationError as OperationError
     from openapi.models.components import OperationStatus as OperationStatus
     from openapi.models.errors import ApiError as ApiError
+    from openapi.models.errors import AuthenticationError as AuthenticationError
+    from openapi.models.errors import BadRequestError as BadRequestError
+    from openapi.models.errors import ConflictError as ConflictError
     from openapi.models.errors import ConnectionError as ConnectionError
     from openapi.models.errors import HTTPClientError as HTTPClientError
+    from openapi.models.errors import InternalServerError as InternalServerError
     from openapi.models.errors import InvalidRequestError as InvalidRequestError
     from openapi.models.errors import OperationFailedError as OperationFailedError
     from openapi.models.errors import OperationNotDoneError as OperationNotDoneError
+    from openapi.models.errors import PermissionDeniedError as PermissionDeniedError
+    from openapi.models.errors import RateLimitError as RateLimitError
     from openapi.models.errors import RequestTimeoutError as RequestTimeoutError
     from openapi.models.errors import ResponseValidationError as ResponseValidationError
     from openapi.models.errors import SDKBaseError as SDKBaseError
     from openapi.models.errors import SDKDefaultError as SDKDefaultError
     from openapi.models.errors import SDKError as SDKError
     from openapi.models.errors import UnexpectedClientError as UnexpectedClientError
+    from openapi.models.errors import UnprocessableEntityError as UnprocessableEntityError
     from openapi.models.errors import WaitTimeoutError as WaitTimeoutError
     from openapi.models.http_metadata import HTTPMetadata as HTTPMetadata
     from openapi.models.operations.cancel_operation import (
@@ -56,6 +63,8 @@ if TYPE_CHECKING:
     from openapi.types import Err as Err
     from openapi.types import Ok as Ok
     from openapi.types import Result as Result
+    from openapi.types import is_err as is_err
+    from openapi.types import is_ok as is_ok
     from openapi.utils.options import RequestOptions as RequestOptions
     from openapi.utils.polling import PollPolicy as PollPolicy
     from openapi.utils.retries import BackoffStrategy as BackoffStrategy

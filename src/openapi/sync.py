@@ -19,8 +19,9 @@ from collections.abc import Iterable
 from typing import Unpack
 
 from openapi._settings import CORE_SETTINGS, check_keywords
+from openapi._waiting._args import WaitManyKeywords
 from openapi.core import CoreSettings
-from openapi.funcs.operations_wait import DEFAULT_CANCEL_GRACE, DEFAULT_CONCURRENCY, OnUpdate
+from openapi.funcs.operations_wait import DEFAULT_CANCEL_GRACE, OnUpdate
 from openapi.funcs.sync import SyncWaitMany
 from openapi.models.components import Operation
 from openapi.models.operations import CancelOperationResponse, GetOperationResponse
@@ -92,30 +93,15 @@ class SyncOperations:
         ).unwrap()
 
     def wait_many(
-        self,
-        operation_ids: Iterable[str],
-        *,
-        concurrency: int = DEFAULT_CONCURRENCY,
-        timeout: float | None = None,
-        poll_interval: PollPolicy | float | None = None,
-        cancel_on_timeout: bool = False,
-        cancel_grace: float = DEFAULT_CANCEL_GRACE,
-        **options: Unpack[PollOptions],
+        self, operation_ids: Iterable[str], **keywords: Unpack[WaitManyKeywords]
     ) -> SyncWaitMany:
         """Wait for many operations; a plain iterator of ``(operation_id, Result)``.
 
+        Takes ``SDK.operations.wait_many``'s keywords (``WaitManyKeywords``, declared once).
         Use ``with sdk.operations.wait_many(...) as results:`` to stop early with every
         poll task cancelled. A bare ``str`` raises ``TypeError``.
         """
-        waits = self._async.wait_many(
-            operation_ids,
-            concurrency=concurrency,
-            timeout=timeout,
-            poll_interval=poll_interval,
-            cancel_on_timeout=cancel_on_timeout,
-            cancel_grace=cancel_grace,
-            **options,
-        )
+        waits = self._async.wait_many(operation_ids, **keywords)
         return SyncWaitMany(self._core, waits)
 
     def watch(

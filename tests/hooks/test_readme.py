@@ -18,5 +18,5 @@ def test_the_hooks_snippet_runs_and_prints_what_the_readme_says() -> None:
     )
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0] == "getOperation attempt 1 failed: SDKDefaultError"
+    assert lines[0] == "getOperation attempt 1 failed: InternalServerError"
     assert re.fullmatch(r"getOperation \S+ 2 200", lines[1]), lines

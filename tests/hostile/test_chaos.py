@@ -37,12 +37,19 @@ from openapi.funcs.operations_cancel_operation import operations_cancel_operatio
 from openapi.funcs.operations_get_operation import operations_get_operation
 from openapi.models.errors import (
     ApiError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
     ConnectionError,
+    InternalServerError,
     InvalidRequestError,
+    PermissionDeniedError,
+    RateLimitError,
     RequestTimeoutError,
     ResponseValidationError,
     SDKDefaultError,
     UnexpectedClientError,
+    UnprocessableEntityError,
 )
 from openapi.testing import MockServer
 from openapi.utils.options import RequestOptions
@@ -76,9 +83,20 @@ RETRY = RetryConfig(
 )
 NO_RETRY = RequestOptions(retries=RetryConfig.none())
 
+STATUS_ERRORS = (
+    BadRequestError,
+    AuthenticationError,
+    PermissionDeniedError,
+    ConflictError,
+    UnprocessableEntityError,
+    RateLimitError,
+    InternalServerError,
+)
+"""The contract's second release: an error status's own ``SDKDefaultError`` subclass."""
 CONTRACT_ERRORS = (
     ApiError,
     SDKDefaultError,
+    *STATUS_ERRORS,
     ResponseValidationError,
     ConnectionError,
     RequestTimeoutError,

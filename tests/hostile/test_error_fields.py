@@ -10,7 +10,16 @@ import json
 import pytest
 
 from openapi import Err
-from openapi.models.errors import ApiError, ResponseValidationError, SDKDefaultError, SDKError
+from openapi.models.errors import (
+    ApiError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    RateLimitError,
+    ResponseValidationError,
+    SDKDefaultError,
+    SDKError,
+)
 from tests.hostile._calls import call_once
 from tests.hostile._raw import RawRequest, RawServer, Script, answer, respond
 
@@ -28,10 +37,11 @@ async def error_for(script: Script) -> SDKError:
 @pytest.mark.parametrize(
     ("status", "expected"),
     [
-        ("400 Bad Request", SDKDefaultError),
-        ("409 Conflict", SDKDefaultError),
-        ("429 Too Many Requests", SDKDefaultError),
-        ("503 Service Unavailable", SDKDefaultError),
+        ("400 Bad Request", BadRequestError),
+        ("409 Conflict", ConflictError),
+        ("429 Too Many Requests", RateLimitError),
+        ("503 Service Unavailable", InternalServerError),
+        ("418 I'm a teapot", SDKDefaultError),
         ("200 OK", ResponseValidationError),  # a document is not an Operation
         ("404 Not Found", ApiError),
     ],
@@ -65,7 +75,7 @@ async def test_an_api_error_document_fills_the_fields_whatever_the_status(
 )
 async def test_without_a_document_code_and_details_are_none(body: bytes, content_type: str) -> None:
     error = await error_for(answer(body, "400 Bad Request", **{"Content-Type": content_type}))
-    assert type(error) is SDKDefaultError
+    assert type(error) is BadRequestError
     assert (error.code, error.details) == (None, None)
     assert error.message == str(error)
     assert "the request was refused as malformed" in error.message

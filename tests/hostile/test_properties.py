@@ -25,9 +25,16 @@ from openapi.funcs.operations_cancel_operation import operations_cancel_operatio
 from openapi.funcs.operations_get_operation import operations_get_operation
 from openapi.models.errors import (
     ApiError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
     InvalidRequestError,
+    PermissionDeniedError,
+    RateLimitError,
     ResponseValidationError,
     SDKDefaultError,
+    UnprocessableEntityError,
 )
 from openapi.testing import MockServer
 from openapi.utils.retries import RetryConfig
@@ -218,6 +225,15 @@ _BODIES: dict[str, tuple[bytes, str]] = {
     "api_error": (_API_ERROR, "application/json"),
     "text": (b"plain words", "text/plain"),
 }
+_PER_STATUS: dict[int, type] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+"""The 4XX with a class of their own (issue 15): each an ``SDKDefaultError`` subclass."""
 _NO_BODY = frozenset({204, 205, 304})
 """Statuses that cannot carry a body: the server sends none."""
 
@@ -230,7 +246,9 @@ def expected_class(status: int, kind: str) -> type:
         return {"operation": Ok, "api_error": ResponseValidationError}.get(kind, SDKDefaultError)
     if status == 404 and kind == "api_error":
         return ApiError
-    return SDKDefaultError  # 3XX without Location, every other 4XX and 5XX
+    if 500 <= status <= 599:
+        return InternalServerError
+    return _PER_STATUS.get(status, SDKDefaultError)  # and 3XX without Location
 
 
 @PROPERTY_SETTINGS

@@ -9,6 +9,7 @@ from aiohttp import web
 
 from openapi import (
     ApiError,
+    AuthenticationError,
     ConnectionError,
     Err,
     HTTPClientError,
@@ -81,7 +82,7 @@ async def test_404_without_document_is_default_error(server: ScriptedServer, cor
 async def test_401_says_to_check_the_key(server: ScriptedServer, core: SDKCore) -> None:
     server.then(json_response({"code": "unauthorized", "message": "bad key"}, 401))
     error = await get(core)
-    assert type(error) is SDKDefaultError
+    assert type(error) is AuthenticationError
     assert error.status_code == 401
     assert error.request_id == "req_1"
     # The body is an ApiError document: its fields are the error's, the advice is in str().

@@ -67,7 +67,7 @@ async def test_a_retried_then_failed_call_logs_each_attempt_with_fields_and_no_s
         assert fields["elapsed"] >= 0
         assert record.proxy == f"http://***@127.0.0.1:{tap.port}"  # type: ignore[attr-defined]
         json.dumps(fields)  # plain values, as a JSON formatter needs
-    assert [r.error_type for r in records] == ["SDKDefaultError", None, "ApiError"]  # type: ignore[attr-defined]
+    assert [r.error_type for r in records] == ["InternalServerError", None, "ApiError"]  # type: ignore[attr-defined]
     retry = [r for r in captured.records if r.getMessage().startswith("retrying in")]
     assert len(retry) == 1
     assert retry[0].operation_id == "op_1"  # type: ignore[attr-defined]

@@ -12,7 +12,9 @@ import pytest
 ERRORS = (
     "SDKBaseError SDKError ApiError SDKDefaultError ResponseValidationError HTTPClientError "
     "ConnectionError RequestTimeoutError InvalidRequestError UnexpectedClientError "
-    "WaitTimeoutError OperationFailedError OperationNotDoneError"
+    "WaitTimeoutError OperationFailedError OperationNotDoneError BadRequestError "
+    "AuthenticationError PermissionDeniedError ConflictError UnprocessableEntityError "
+    "RateLimitError InternalServerError"
 )
 MODELS = (
     "Operation OperationError OperationStatus HTTPMetadata GetOperationRequest "
@@ -22,14 +24,14 @@ CONFIG = "RetryConfig BackoffStrategy RetryQuota RequestOptions PollPolicy"
 
 PUBLIC: dict[str, str] = {
     "openapi": (
-        f"__version__ SDK SDKCore SyncSDK SyncSDKCore Ok Err Result {ERRORS} {MODELS} {CONFIG}"
-        " Hook HookContext"
+        f"__version__ SDK SDKCore SyncSDK SyncSDKCore Ok Err Result is_ok is_err {ERRORS} "
+        f"{MODELS} {CONFIG} Hook HookContext"
     ),
     "openapi.sdk": "SDK Operations",
     "openapi.sync": "SyncSDK SyncOperations",
     "openapi.sync_core": "SyncSDKCore BlockingIterator",
     "openapi.core": "SDKCore SDKConfig CoreSettings ApiKey AsyncClosing DEFAULT_TIMEOUT",
-    "openapi.types": "Ok Err Result UnwrapError",
+    "openapi.types": "Ok Err Result UnwrapError is_ok is_err",
     "openapi.hooks": ("Hook HookContext Hooks BeforeRequestHook AfterSuccessHook AfterErrorHook"),
     "openapi.errors": f"{ERRORS} CallError",
     "openapi.models.errors": f"{ERRORS} CallError",
@@ -78,6 +80,9 @@ SAME_OBJECT: list[tuple[str, str]] = [
     ("openapi.HTTPMetadata", "openapi.models.components.HTTPMetadata"),
     ("openapi.models.operations.HTTPMetadata", "openapi.models.components.HTTPMetadata"),
     ("openapi.errors.ApiError", "openapi.models.errors.ApiError"),
+    ("openapi.RateLimitError", "openapi.models.errors.RateLimitError"),
+    ("openapi.errors.InternalServerError", "openapi.models.errors.InternalServerError"),
+    ("openapi.is_ok", "openapi.types.is_ok"),
     ("openapi.OperationFailedError", "openapi.models.errors.OperationFailedError"),
     ("openapi.GetOperationRequest", "openapi.models.operations.get_operation.GetOperationRequest"),
     ("openapi.utils.RetryConfig", "openapi.utils.retries.RetryConfig"),

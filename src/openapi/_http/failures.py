@@ -1,5 +1,10 @@
 """What a response that is not the endpoint's success becomes: the ``SDKError`` to return.
 
+The one table of which error status gets which ``SDKDefaultError`` subclass is here
+(``status_class``): 400 ``BadRequestError``, 401 ``AuthenticationError``, 403
+``PermissionDeniedError``, 409 ``ConflictError``, 422 ``UnprocessableEntityError``, 429
+``RateLimitError``, 500..599 ``InternalServerError``; any other status ``SDKDefaultError``.
+
 Each function builds one kind of error with the fields the contract promises (``code``,
 ``message``, ``details`` from an ``ApiError`` body whatever the status) and a message that
 says what happened and what to do. ``where`` is ``"GET http://..."``.
@@ -7,6 +12,7 @@ says what happened and what to do. ``where`` is ``"GET http://..."``.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Final, TypeVar
 
 from openapi._advice import status_advice
@@ -14,7 +20,18 @@ from openapi._http.bodies import ERROR_BODY_LIMIT, SUCCESS_BODY_LIMIT
 from openapi._http.transport_errors import detached
 from openapi.models._converter import ApiErrorBody, decode_api_error, describe
 from openapi.models.components import HTTPMetadata
-from openapi.models.errors import ApiError, ResponseValidationError, SDKDefaultError
+from openapi.models.errors import (
+    ApiError,
+    AuthenticationError,
+    BadRequestError,
+    ConflictError,
+    InternalServerError,
+    PermissionDeniedError,
+    RateLimitError,
+    ResponseValidationError,
+    SDKDefaultError,
+    UnprocessableEntityError,
+)
 
 __all__ = [
     "advice",
@@ -23,11 +40,29 @@ __all__ = [
     "not_json",
     "preview",
     "redirect_refused",
+    "status_class",
     "status_error",
     "undecodable",
 ]
 
 _MESSAGE_BODY_PREVIEW: Final = 200
+
+_STATUS_CLASSES: Final[Mapping[int, type[SDKDefaultError]]] = {
+    400: BadRequestError,
+    401: AuthenticationError,
+    403: PermissionDeniedError,
+    409: ConflictError,
+    422: UnprocessableEntityError,
+    429: RateLimitError,
+}
+
+
+def status_class(status: int) -> type[SDKDefaultError]:
+    """The class of an error status that is not the endpoint's documented ``ApiError``:
+    its own ``SDKDefaultError`` subclass when it has one, else ``SDKDefaultError``."""
+    if 500 <= status <= 599:
+        return InternalServerError
+    return _STATUS_CLASSES.get(status, SDKDefaultError)
 
 
 def advice(status: int) -> str:
@@ -72,8 +107,9 @@ def status_error(
     reason: str,
     documented: frozenset[int],
 ) -> ApiError | SDKDefaultError:
-    """An error status: ``ApiError`` for a documented status with its document, else
-    ``SDKDefaultError`` (with the document's fields when the body is one)."""
+    """An error status: ``ApiError`` for a documented status with its document, else the
+    status's ``SDKDefaultError`` class (``status_class``; with the document's fields when the
+    body is one)."""
     status = meta.status_code
     body = _text(raw)
     document = _document(raw, is_json)
@@ -90,7 +126,7 @@ def status_error(
     explanation = (
         f"{where} answered HTTP {status} {reason}{tries}: {advice(status)}. {_said(document, body)}"
     )
-    return _default(SDKDefaultError, explanation, meta, body, document)
+    return _default(status_class(status), explanation, meta, body, document)
 
 
 def not_json(
@@ -141,8 +177,9 @@ def undecodable(
     where: str, meta: HTTPMetadata, raw: bytes, exc: Exception
 ) -> ResponseValidationError | SDKDefaultError:
     """A body or header the decoder choked on (whatever it raised): the status's class."""
-    kind = ResponseValidationError if 200 <= meta.status_code < 300 else SDKDefaultError
-    error = kind(
+    status = meta.status_code
+    kind = ResponseValidationError if 200 <= status < 300 else status_class(status)
+    error: ResponseValidationError | SDKDefaultError = kind(
         f"{where} answered HTTP {meta.status_code} with a response that could not be decoded "
         f"({type(exc).__name__}: {preview(str(exc))}); this is a server bug: {_report(meta)}",
         http_meta=meta,

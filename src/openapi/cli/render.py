@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import http
 import json
-from typing import Any, Final, TextIO
+from typing import Final, TextIO
 
 from openapi._advice import (
     connection_advice,
@@ -35,7 +35,6 @@ __all__ = [
     "clean",
     "describe",
     "failure",
-    "operation_json",
     "percent",
     "reason",
     "summary",
@@ -47,15 +46,6 @@ _CONTROL: Final = {c: f"\\x{c:02x}" for c in [*range(0x20), *range(0x7F, 0xA0)]}
 def clean(text: str) -> str:
     """Escape control characters so a server's text can't drive the operator's terminal."""
     return text.translate(_CONTROL)
-
-
-def operation_json(operation: Operation) -> dict[str, Any]:
-    """The operation as the API returns it: JSON-ready, date-times as RFC 3339 strings."""
-    from openapi.models._converter import converter
-
-    data: dict[str, Any] = converter.unstructure(operation)
-    data["status"] = str(operation.status)
-    return data
 
 
 def percent(operation: Operation) -> str:
@@ -97,7 +87,8 @@ def summary(operation: Operation, request_id: str | None) -> list[str]:
 
 
 class Output:
-    """stdout: the operation, as a summary or (``--json``) exactly one JSON document."""
+    """stdout: the operation, as a summary or (``--json``) exactly one JSON document
+    (``Operation.to_json()``: ``Operation.from_json`` reads it back)."""
 
     def __init__(self, stdout: TextIO, *, as_json: bool) -> None:
         self.stdout = stdout
@@ -106,7 +97,7 @@ class Output:
     def operation(self, operation: Operation, request_id: str | None = None) -> None:
         """Print ``operation`` (``request_id``: the response it came in, for the summary)."""
         if self._as_json:
-            self.stdout.write(json.dumps(operation_json(operation)) + "\n")
+            self.stdout.write(operation.to_json() + "\n")  # the one JSON form of a model
         else:
             self.stdout.write("\n".join(summary(operation, request_id)) + "\n")
         self.stdout.flush()

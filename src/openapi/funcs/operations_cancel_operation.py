@@ -6,7 +6,8 @@ Responses:
   ``cancelled``. Cancelling a finished operation is not an error: it comes back unchanged,
   so cancel is idempotent and retried like a GET.
 - 404 ``application/json``: ``ApiError``.
-- 4XX, 5XX: ``SDKDefaultError``.
+- 4XX, 5XX: ``SDKDefaultError``, as its per-status subclass where there is one (400, 401, 403,
+  409, 422, 429, 5XX: ``openapi._http.failures.status_class``).
 
 Example::
 

@@ -5,7 +5,9 @@ Responses:
 - 200 ``application/json``: the ``Operation`` (``Retry-After`` on an unfinished one is the
   server's suggested poll interval, in ``http_meta.retry_after``).
 - 404 ``application/json``: ``ApiError``.
-- 4XX, 5XX: ``SDKDefaultError``. 408, 429, 500, 502, 503 and 504 are retried by default.
+- 4XX, 5XX: ``SDKDefaultError``, as its per-status subclass where there is one (400, 401, 403,
+  409, 422, 429, 5XX: ``openapi._http.failures.status_class``). 408, 429, 500, 502, 503 and 504
+  are retried by default.
 
 Example::
 

@@ -1,6 +1,11 @@
 """The one cattrs converter: JSON bodies into models (``decode_json``), models into JSON.
 
-Each model's decoding rules live here, so the pipeline (``openapi._http``) knows none.
+The rules for JSON's own types live here (strings, numbers, RFC 3339 date-times, objects,
+``null``), with the helpers a model's rules are built from (``open_enum``, ``optional``,
+``fraction``); each model registers its own rules beside its class
+(``openapi.models.components``), so that a model can use the converter for its JSON methods
+(``Operation.to_dict``) without the two modules importing each other. The pipeline
+(``openapi._http``) knows none of them.
 
 Decoding is strict about types (a number is not a string) and lenient about evolution:
 unknown fields are ignored and an unknown ``status`` is kept as its string.
@@ -8,6 +13,7 @@ unknown fields are ignored and an unknown ``status`` is kept as its string.
 
 from __future__ import annotations
 
+import enum
 import json
 import re
 from collections.abc import Callable
@@ -15,18 +21,23 @@ from datetime import datetime
 from typing import Any, TypeVar, cast
 
 import cattrs
-from cattrs.gen import make_dict_structure_fn, override
 from cattrs.v import format_exception
 
-from openapi.models.components import Operation, OperationError, OperationStatus
-
-__all__ = ["ApiErrorBody", "converter", "decode_api_error", "decode_json", "describe"]
+__all__ = [
+    "ApiErrorBody",
+    "converter",
+    "decode_api_error",
+    "decode_json",
+    "describe",
+    "fraction",
+    "open_enum",
+    "optional",
+]
 
 T = TypeVar("T")
+Hook = Callable[[Any, Any], Any]
 
 converter = cattrs.Converter(forbid_extra_keys=False)
-
-_KNOWN_STATUSES: dict[str, OperationStatus] = {s.value: s for s in OperationStatus}
 
 
 def _type_name(value: object) -> str:
@@ -68,20 +79,35 @@ def _datetime(value: Any, _: object) -> datetime:
     return datetime.fromisoformat(f"{date}T{hour_minute}:{second}{fraction or ''}{offset}")
 
 
-def _progress(value: Any, _: object) -> float | None:
-    # The schema's 0..1 (or null). json.loads accepts NaN and Infinity, and 1e999 becomes inf.
-    if value is None:
-        return None
-    progress = _float(value, None)
-    if not 0.0 <= progress <= 1.0:  # also false for NaN
-        raise ValueError(f"progress must be a number from 0 to 1, got {value!r}")
-    return progress
+def fraction(name: str) -> Hook:
+    """The hook of a field ``name`` that is a number from 0 to 1, or null."""
+
+    def structure(value: Any, _: object) -> float | None:
+        # json.loads accepts NaN and Infinity, and 1e999 becomes inf: all refused.
+        if value is None:
+            return None
+        number = _float(value, None)
+        if not 0.0 <= number <= 1.0:  # also false for NaN
+            raise ValueError(f"{name} must be a number from 0 to 1, got {value!r}")
+        return number
+
+    return structure
 
 
-def _status(value: Any, _: object) -> OperationStatus | str:
-    if not isinstance(value, str):
-        raise TypeError(f"expected a status string, got {_type_name(value)}")
-    return _KNOWN_STATUSES.get(value, value)
+E = TypeVar("E", bound=enum.Enum)
+
+
+def open_enum(kind: type[E], what: str) -> Hook:
+    """The hook of an open enum: a known value is its ``kind`` member, any other string is
+    kept as the string (servers may add values); anything else is refused."""
+    known: dict[object, E] = {member.value: member for member in kind}
+
+    def structure(value: Any, _: object) -> E | str:
+        if not isinstance(value, str):
+            raise TypeError(f"expected a {what} string, got {_type_name(value)}")
+        return known.get(value, value)
+
+    return structure
 
 
 def _metadata(value: Any, _: object) -> dict[str, Any]:
@@ -95,11 +121,12 @@ def _metadata(value: Any, _: object) -> dict[str, Any]:
 converter.register_structure_hook(str, _str)
 converter.register_structure_hook(float, _float)
 converter.register_structure_hook(datetime, _datetime)
-converter.register_structure_hook(OperationStatus | str, _status)
 converter.register_structure_hook_func(lambda t: t == dict[str, Any], _metadata)
 
 
-def _optional(hook: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+def optional(hook: Hook) -> Hook:
+    """``hook`` for ``X | None``: ``null`` is ``None``, anything else goes to ``hook``."""
+
     # cattrs' generic Optional hook dispatches on the inner type on every call; these
     # fields are decoded on every poll, so they get their inner hook bound once.
     def structure(value: Any, _: object) -> Any:
@@ -108,24 +135,12 @@ def _optional(hook: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
     return structure
 
 
-def _operation_error(value: Any, _: object) -> OperationError:
-    return converter.structure(value, OperationError)
-
-
-converter.register_structure_hook(str | None, _optional(_str))
-converter.register_structure_hook(float | None, _optional(_float))
-converter.register_structure_hook(datetime | None, _optional(_datetime))
-converter.register_structure_hook(OperationError | None, _optional(_operation_error))
+converter.register_structure_hook(str | None, optional(_str))
+converter.register_structure_hook(float | None, optional(_float))
+converter.register_structure_hook(datetime | None, optional(_datetime))
+# RFC 3339 for an aware datetime, its offset kept. A naive one (a server that sent no offset,
+# which datetime.fromisoformat accepts) is written as it came: the round trip stays exact.
 converter.register_unstructure_hook(datetime, lambda dt: dt.isoformat())
-
-
-def _operation_hook(_: type[Operation]) -> Callable[[Any, type[Operation]], Operation]:
-    # Operation's hook, with the progress check: cattrs calls this factory (and compiles
-    # the hook, a few milliseconds) the first time an Operation is structured, not at import.
-    return make_dict_structure_fn(Operation, converter, progress=override(struct_hook=_progress))
-
-
-converter.register_structure_hook_factory(lambda t: t is Operation, _operation_hook)
 
 
 _HOOKS: dict[type[Any], Callable[[Any, Any], Any]] = {}
