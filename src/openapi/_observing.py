@@ -78,6 +78,10 @@ class WaitItem(Protocol):
         """The item ended with ``result``."""
         ...
 
+    def abandon(self) -> None:
+        """The consumer left before the item ended (``break``, ``aclose()``, cancelled)."""
+        ...
+
 
 observer: Observer | None = None
 """The telemetry in force (``SDKInstrumentor``), or ``None``."""

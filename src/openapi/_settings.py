@@ -25,6 +25,7 @@ __all__ = [
     "DEFAULT_TIMEOUT",
     "ApiKey",
     "CoreSettings",
+    "check_facade_keywords",
     "check_keywords",
 ]
 
@@ -104,3 +105,16 @@ def check_keywords(given: Iterable[str], declared: frozenset[str], owner: str) -
 
 CORE_SETTINGS: Final = CoreSettings.__optional_keys__
 """The names ``CoreSettings`` declares."""
+
+
+def check_facade_keywords(
+    settings: Mapping[str, object], *, core_given: bool, owner: str, core_owner: str
+) -> None:
+    """A facade's (``SDK``, ``SyncSDK``) keywords: each a setting ``CoreSettings`` declares,
+    and none beside ``core=`` (the core has its own): else the ``TypeError`` saying which."""
+    check_keywords(settings, CORE_SETTINGS, owner)
+    if core_given and settings:
+        raise TypeError(
+            f"{owner}(core=...) takes no other setting (got {', '.join(sorted(settings))}): "
+            f"the core has its own; give them to {core_owner}(...), or drop core="
+        )

@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Iterable
 from contextlib import aclosing
 from typing import Unpack
 
-from openapi._settings import CORE_SETTINGS, check_keywords
+from openapi._settings import check_facade_keywords
 from openapi._waiting._args import WaitManyKeywords, split_wait_many
 from openapi.core import AsyncClosing, CoreSettings, SDKCore
 from openapi.funcs.operations_cancel_operation import operations_cancel_operation
@@ -172,12 +172,9 @@ class SDK(AsyncClosing):
     operations: Operations
 
     def __init__(self, *, core: SDKCore | None = None, **settings: Unpack[CoreSettings]) -> None:
-        check_keywords(settings, CORE_SETTINGS, "SDK")
-        if core is not None and settings:
-            raise TypeError(
-                f"SDK(core=...) takes no other setting (got {', '.join(sorted(settings))}): "
-                "the core has its own; give them to SDKCore(...), or drop core="
-            )
+        check_facade_keywords(
+            settings, core_given=core is not None, owner="SDK", core_owner="SDKCore"
+        )
         self._owns_core = core is None
         self.core = core if core is not None else SDKCore(**settings)
         self.operations = Operations(self.core)

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Unpack
 
-from openapi._settings import CORE_SETTINGS, check_keywords
+from openapi._settings import check_facade_keywords
 from openapi._waiting._args import WaitManyKeywords
 from openapi.core import CoreSettings
 from openapi.funcs.operations_wait import DEFAULT_CANCEL_GRACE, OnUpdate
@@ -138,12 +138,9 @@ class SyncSDK(Closing):
     def __init__(
         self, *, core: SyncSDKCore | None = None, **settings: Unpack[CoreSettings]
     ) -> None:
-        check_keywords(settings, CORE_SETTINGS, "SyncSDK")
-        if core is not None and settings:
-            raise TypeError(
-                f"SyncSDK(core=...) takes no other setting (got {', '.join(sorted(settings))}):"
-                " the core has its own; give them to SyncSDKCore(...), or drop core="
-            )
+        check_facade_keywords(
+            settings, core_given=core is not None, owner="SyncSDK", core_owner="SyncSDKCore"
+        )
         self._owns_core = core is None
         self.core = core if core is not None else SyncSDKCore(**settings)
         self.operations = SyncOperations(self.core)

@@ -274,6 +274,26 @@ async def test_wait_many_of_50_is_a_span_per_item_over_its_own_polls(
     assert point == ({"openapi.operation.status": "succeeded"}, 50)
 
 
+async def test_leaving_a_wait_many_early_ends_every_item_span(
+    telemetry: Recorded, server: MockServer
+) -> None:
+    done = server.create_operation(polls=1).id
+    stuck = [server.create_operation(duration=None).id for _ in range(3)]
+    async with (
+        _core(server) as core,
+        operations_wait_many(core, [done, *stuck], concurrency=4, poll_interval=FAST) as results,
+    ):
+        async for operation_id, _ in results:
+            assert operation_id == done
+            break  # the three stuck ones are still waited for
+    waits = {
+        (w.attributes or {})["openapi.operation_id"]: w for w in telemetry.spans("waitOperation")
+    }
+    assert set(waits) == {done, *stuck}  # exported: every span was ended
+    assert all((waits[i].attributes or {}).get("openapi.wait.abandoned") for i in stuck)
+    assert "openapi.wait.abandoned" not in (waits[done].attributes or {})
+
+
 async def test_a_watch_is_one_span_over_its_polls(telemetry: Recorded, server: MockServer) -> None:
     op = server.create_operation(polls=3)
     async with _core(server) as core:

@@ -50,7 +50,7 @@ at once and their later polls do not come in waves."""
 class _Waits:
     """The operations of one ``wait_many`` still waited for, and the workers polling them."""
 
-    __slots__ = ("_due", "_poller", "_settings", "finished")
+    __slots__ = ("_due", "_observed", "_poller", "_settings", "finished")
 
     def __init__(
         self, poller: Poller, settings: ManySettings, due: DuePolls, finished: asyncio.Queue[Item]
@@ -60,6 +60,8 @@ class _Waits:
         self._due = due
         self.finished = finished
         """Each ended wait's ``(operation_id, Result)``, in the order they ended."""
+        self._observed: set[PollState] = set()
+        """The items under telemetry not ended yet (empty while telemetry is off)."""
 
     def begin(self, loop: asyncio.AbstractEventLoop, operation_ids: tuple[str, ...]) -> None:
         """Start every wait: its deadline runs from now, its first poll falls due soon."""
@@ -75,13 +77,22 @@ class _Waits:
             state = PollState(GetOperationRequest(operation_id=given), deadline)
             if observer is not None:
                 state.observed = observer.wait_item(given)
+                self._observed.add(state)
             self._due.push(now + index * spread, state)
 
     def finish(self, state: PollState, result: Result[Operation, WaitError]) -> None:
         """End a wait with its result, for the consumer to take."""
         if state.observed is not None:
+            self._observed.discard(state)
             state.observed.end(result)
         self.finished.put_nowait((operation_id(state.request), result))
+
+    def abandon(self) -> None:
+        """The consumer left: end the telemetry of every item still waited for."""
+        for state in self._observed:
+            if state.observed is not None:
+                state.observed.abandon()
+        self._observed.clear()
 
     async def run(self) -> None:
         """One worker: take the wait due first, poll it, schedule its next poll; repeat."""
@@ -166,6 +177,7 @@ async def _wait_all(
         for task in tasks:
             task.cancel()
         await asyncio.wait(tasks)
+        waits.abandon()
 
 
 class WaitMany(AsyncClosing):

@@ -56,6 +56,8 @@ OLD_STATUS: Final = "openapi.operation.status.old"
 PROGRESS: Final = "openapi.operation.progress"
 STATUS_CHANGE: Final = "openapi.operation.status_change"
 """The name of the event a wait span gets when the operation's status changes."""
+ABANDONED: Final = "openapi.wait.abandoned"
+"""Set (``True``) on a wait_many item's span when the consumer left before it ended."""
 URL_TEMPLATE: Final = "url.template"  # semantic conventions, not yet in their stable set
 
 METRICS: Final = {
@@ -66,7 +68,7 @@ METRICS: Final = {
 }
 """The SDK's own metric names, besides ``http.client.request.duration``."""
 NAMES: Final = frozenset(
-    {OPERATION_ID, ENDPOINT, OUTCOME, STATUS, OLD_STATUS, PROGRESS, STATUS_CHANGE}
+    {OPERATION_ID, ENDPOINT, OUTCOME, STATUS, OLD_STATUS, PROGRESS, STATUS_CHANGE, ABANDONED}
     | set(METRICS.values())
 )
 """Every attribute, event and metric name of the SDK's own (all ``openapi.``-prefixed)."""
@@ -343,4 +345,9 @@ class _WaitItem:
     def end(self, result: Result[Any, Any]) -> None:
         """Record the item's final status and end its span."""
         self._telemetry.finish_wait(self._waiting, result, self._began)
+        self._waiting.span.end()
+
+    def abandon(self) -> None:
+        """End the span of an item the consumer stopped waiting for (no final status)."""
+        self._waiting.span.set_attribute(ABANDONED, True)
         self._waiting.span.end()
