@@ -9,7 +9,7 @@ import asyncio
 
 import pytest
 
-from openapi import Err, Ok, SDKDefaultError
+from openapi import Err, Ok, RateLimitError, SDKDefaultError
 from openapi.core import SDKCore
 from openapi.funcs.operations_get_operation import operations_get_operation
 from openapi.testing import MockServer
@@ -62,8 +62,9 @@ async def test_a_call_whose_budget_ends_first_returns_at_once_unsent(
     res = await operations_get_operation(core, {"operation_id": "op_1"})  # a 20 s budget
     assert clock() - started < SLACK
     assert isinstance(res, Err)
-    assert isinstance(res.error, SDKDefaultError)
+    assert isinstance(res.error, RateLimitError)  # the class of the status that held it
     assert res.error.status_code == 429
+    assert res.error.retry_after == 40
     message = str(res.error)
     assert "not sent" in message
     assert "hold requests" in message

@@ -19,9 +19,10 @@ from typing import Any, Final
 import attrs
 import yarl
 
+from openapi._http.failures import status_class
 from openapi._http.state import Call, Outcome
 from openapi._logging import logger
-from openapi.models.errors import CallError, SDKDefaultError, SDKError
+from openapi.models.errors import CallError, SDKError
 from openapi.models.http_metadata import HTTPMetadata
 from openapi.types import Err
 
@@ -113,4 +114,7 @@ class RateLimitGate:
         )
         if logger.isEnabledFor(logging.DEBUG):
             logger.debug("%s refused at the rate-limit gate", call.where())
-        return SDKDefaultError(f"{call.where()} was rate limited{note}", http_meta=meta)
+        # The class of the status that closed the gate: RateLimitError for a 429 (its
+        # retry_after the server's hint), InternalServerError for a 503.
+        error_class = status_class(held.meta.status_code)
+        return error_class(f"{call.where()} was rate limited{note}", http_meta=meta)
