@@ -206,18 +206,21 @@ class MockServer(Serving, OverloadControls):
 
         Args:
             id: the operation id; a uuid4 if omitted. ``ValueError`` if it exists already.
-            outcome: how it ends, ``"succeeded"`` (the default) or ``"failed"``.
-            duration: seconds (default ``2.0``) from ``queued`` (the first tenth) through
-                ``running`` (with ``progress`` rising) to the outcome; ``0`` is done at
-                once; ``None`` stays ``queued`` until driven by hand (:meth:`complete`,
+
+        Other Parameters:
+            outcome (str): how it ends, ``"succeeded"`` (the default) or ``"failed"``.
+            duration (float | None): seconds (default ``2.0``) from ``queued`` (the first
+                tenth) through ``running`` (with ``progress`` rising) to the outcome; ``0``
+                is done at once; ``None`` stays ``queued`` until driven by hand (:meth:`complete`,
                 :meth:`fail`, :meth:`set_status`).
-            result: the ``result`` once ``succeeded``.
-            error: the ``error`` once ``failed``, as ``(code, message)`` or ``MockError``.
-            metadata: the operation's ``metadata``.
-            status: pin the operation at this status (any string, known or not) instead
+            result (object): the ``result`` once ``succeeded``.
+            error (MockError | tuple[str, str]): the ``error`` once ``failed``, as
+                ``(code, message)`` or ``MockError``.
+            metadata (dict[str, object]): the operation's ``metadata``.
+            status (str): pin the operation at this status (any string, known or not) instead
                 of progressing; ``duration`` and ``outcome`` are then ignored.
-            progress: with ``status``, the pinned ``progress``.
-            polls: progress by API ``GET`` requests instead of time: ``GET`` number ``k``
+            progress (float): with ``status``, the pinned ``progress``.
+            polls (int): progress by API ``GET`` requests instead of time: ``GET`` number ``k``
                 sees ``running`` with ``progress`` k/polls and ``GET`` number ``polls`` the
                 outcome, however fast or slow the client is (``duration`` is then ignored).
                 Tests that check progress should use this rather than a ``duration``.
