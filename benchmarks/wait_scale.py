@@ -31,6 +31,7 @@ import gc
 import heapq
 import json
 import math
+import random
 import statistics
 import subprocess
 import sys
@@ -170,6 +171,7 @@ async def _raw_phase(args: argparse.Namespace, base_url: str) -> dict[str, Any]:
     """The same waits with raw aiohttp GETs: one heap of due polls, ``concurrency`` workers."""
     import aiohttp
 
+    from openapi._waiting._many import LATE_POLL
     from openapi.utils.polling import DEFAULT_POLL_POLICY, PollPolicy
 
     policy = DEFAULT_POLL_POLICY
@@ -181,7 +183,7 @@ async def _raw_phase(args: argparse.Namespace, base_url: str) -> dict[str, Any]:
         async def wait_all(ids: list[str], probe: list[Probe]) -> dict[str, int]:
             loop = asyncio.get_running_loop()
             heap = [(0.0, i, ids[i], 0) for i in range(len(ids))]
-            due: asyncio.Queue[tuple[int, str, int]] = asyncio.Queue()
+            due: asyncio.Queue[tuple[float, int, str, int]] = asyncio.Queue()
             probe.append(
                 lambda: due.qsize() > 0 or (bool(heap) and heap[0][0] <= loop.time() - 0.1)
             )
@@ -192,12 +194,13 @@ async def _raw_phase(args: argparse.Namespace, base_url: str) -> dict[str, Any]:
                 while True:
                     now = loop.time()
                     while heap and heap[0][0] <= now:
-                        due.put_nowait(heapq.heappop(heap)[1:])
+                        due.put_nowait(heapq.heappop(heap))
                     await asyncio.sleep(min(heap[0][0] - now, 0.05) if heap else 0.05)
 
             async def worker() -> None:
                 while True:
-                    seq, operation_id, polls = await due.get()
+                    due_at, seq, operation_id, polls = await due.get()
+                    late = loop.time() - due_at
                     async with session.get(f"/operations/{operation_id}", headers=auth) as resp:
                         body = await resp.json()
                         hint = resp.headers.get("Retry-After")
@@ -207,6 +210,8 @@ async def _raw_phase(args: argparse.Namespace, base_url: str) -> dict[str, Any]:
                             done.set()
                         continue
                     pause = policy.delay(polls, float(hint) if hint else None)
+                    if late > LATE_POLL:  # as wait_many spreads a late poll's next one
+                        pause += min(late, pause) * random.random()
                     heapq.heappush(heap, (loop.time() + pause, seq, operation_id, polls + 1))
 
             tasks = [asyncio.create_task(worker()) for _ in range(args.concurrency)]

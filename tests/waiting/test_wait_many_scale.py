@@ -76,3 +76,31 @@ async def test_each_deadline_cuts_its_poll_in_flight_short(mock: MockServer, cor
     assert not laggy.ok
     assert isinstance(laggy.error, WaitTimeoutError)
     assert laggy.error.operation is None  # no poll answered in time
+
+
+async def test_polls_sent_late_spread_their_next_ones_instead_of_coming_back_as_a_wave(
+    mock: MockServer, core: SDKCore
+) -> None:
+    ids = [f"held{i}" for i in range(20)]
+    for operation_id in ids:
+        mock.create_operation(operation_id, polls=3)  # done on its third poll
+    mock.create_operation("first", duration=0)
+    every_second = PollPolicy.fixed(1.0, jitter=0)  # no jitter: exactly 1 s after each answer
+    async with operations_wait_many(
+        core, ["first", *ids], concurrency=21, poll_interval=every_second
+    ) as results:
+        assert (await anext(results))[0] == "first"
+        # Nothing is polled while nobody pulls: the 20 second polls, due 1 s after the
+        # first ones, go out together at least 1 s late, once we pull again.
+        await asyncio.sleep(2.0)
+        rest = [res async for _, res in results]
+    assert len(rest) == 20
+    assert all(res.ok for res in rest)
+    second = [poll_times(mock, operation_id)[1] for operation_id in ids]
+    third = [poll_times(mock, operation_id)[2] for operation_id in ids]
+    # Never sooner than the interval after the late poll ...
+    assert all(b - a >= 1.0 - 0.01 for a, b in zip(second, third, strict=True))
+    # ... but spread over up to one more interval (uniformly: 20 draws over 1 s span 0.4 s
+    # but for a chance below 1e-6). Sent at once again, they arrive within milliseconds.
+    assert max(second) - min(second) < 0.2 * SLACK
+    assert max(third) - min(third) >= 0.4

@@ -60,17 +60,19 @@ class DuePolls:
         if wanted and self._idle:
             self._wake_or_arm()
 
-    async def take(self) -> PollState:
-        """The wait whose poll is due first, once it is due and wanted."""
+    async def take(self) -> tuple[PollState, float]:
+        """The wait whose poll is due first, once it is due and wanted, with how many seconds
+        after its due time it was handed out (``0`` if on time)."""
         loop = self._loop
         assert loop is not None, "bind() the loop first"
         heap = self._heap
         while True:
-            if self.wanted and heap and heap[0][0] <= loop.time():
-                state = heapq.heappop(heap)[2]
+            now = loop.time()
+            if self.wanted and heap and heap[0][0] <= now:
+                due, _, state = heapq.heappop(heap)
                 if self._idle and heap:
                     self._wake_or_arm()  # the next entry may be due too: another worker
-                return state
+                return state, now - due
             waiter = loop.create_future()
             self._idle.append(waiter)
             self._wake_or_arm()

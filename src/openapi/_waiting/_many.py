@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import functools
 import math
+import random
 from collections.abc import AsyncGenerator, Iterable
 from typing import TYPE_CHECKING, Final, Self, Unpack
 
@@ -45,6 +46,9 @@ FIRST_POLLS_SPREAD: Final = 1.0
 """Seconds (at most; the policy's first interval if shorter) the first polls are spread
 over when there are more operations than requests in flight, so they do not all fall due
 at once and their later polls do not come in waves."""
+
+LATE_POLL: Final = 0.1
+"""Seconds past its due time after which a poll counts as sent late (see ``_Waits._step``)."""
 
 
 class _Waits:
@@ -98,12 +102,12 @@ class _Waits:
         """One worker: take the wait due first, poll it, schedule its next poll; repeat."""
         due = self._due
         while True:
-            state = await due.take()
+            state, late = await due.take()
             try:
                 if state.observed is None:
-                    await self._step(state)
+                    await self._step(state, late)
                 else:
-                    await state.observed.step(functools.partial(self._step, state))
+                    await state.observed.step(functools.partial(self._step, state, late))
             except Exception as exc:  # a bug of ours must come back as a value, not vanish
                 error = UnexpectedClientError(
                     f"waiting for {operation_id(state.request)!r} failed unexpectedly: "
@@ -112,7 +116,7 @@ class _Waits:
                 error.__cause__ = exc
                 self.finish(state, Err(error))
 
-    async def _step(self, state: PollState) -> None:
+    async def _step(self, state: PollState, late: float) -> None:
         poller = self._poller
         loop = asyncio.get_running_loop()
         if loop.time() >= state.deadline:
@@ -141,7 +145,14 @@ class _Waits:
         if operation.done:
             self.finish(state, Ok(operation))
             return
-        next_poll = loop.time() + poller.next_delay(state, res.value)
+        delay = poller.next_delay(state, res.value)
+        if late > LATE_POLL:
+            # Sent late (more polls were due than requests allowed in flight): a backlog
+            # drained at full speed would come back one interval later as a wave of polls,
+            # then again every interval. Spreading each late poll's next one over up to one
+            # more interval, by how late it was, dissolves the wave; never sooner than asked.
+            delay += min(late, delay) * random.random()
+        next_poll = loop.time() + delay
         self._due.push(min(next_poll, state.deadline), state)  # no sleep past the deadline
 
     async def _timed_out(self, state: PollState) -> None:
