@@ -1,14 +1,18 @@
 """Adaptive concurrency (issue 18, point 3): the polls of a core's waits share a window of
-requests in flight that halves on each 429/503 and grows back on success, never above a
-``wait_many``'s own ``concurrency``.
+requests in flight that halves on each 429/503 (or no answer) and grows back on success,
+never above a ``wait_many``'s own ``concurrency``; down to one poll, each further failure
+doubles a pause before the next, until a success.
 
 The server here holds each poll until the test lets it go, so every count is read while
-nothing can change it: no step depends on the machine's speed.
+nothing can change it: no step depends on the machine's speed (a pause is only checked
+from below: a slow machine makes it longer, never shorter).
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -17,6 +21,7 @@ from aiohttp import web
 from aiohttp.test_utils import TestServer
 
 from openapi import Ok
+from openapi._http.concurrency import FIRST_PAUSE
 from openapi.core import SDKCore
 from openapi.funcs.operations_get_operation import operations_get_operation
 from openapi.funcs.operations_wait import operations_wait_many
@@ -35,6 +40,7 @@ class HoldingServer:
         self.in_flight = 0
         self.peak = 0
         self.arrived = 0
+        self.arrivals: list[float] = []
         app = web.Application()
         app.router.add_get("/operations/{operation_id}", self._handle)
         self._server = TestServer(app, host="127.0.0.1")
@@ -45,6 +51,7 @@ class HoldingServer:
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         self.arrived += 1
+        self.arrivals.append(time.monotonic())
         self.in_flight += 1
         self.peak = max(self.peak, self.in_flight)
         try:
@@ -150,3 +157,55 @@ async def test_polls_of_a_policy_without_the_window_are_not_held(
         server.release.set()
         done = [await first] + [item async for item in results]
     assert len(done) == 8
+
+
+async def test_down_to_one_poll_each_failure_doubles_the_pause_before_the_next(
+    server: HoldingServer, core: SDKCore
+) -> None:
+    server.hold(503)
+    server.release.set()  # every poll answered 503 at once: an outage
+    ids = [f"down_{n}" for n in range(7)]
+    async with operations_wait_many(core, ids, concurrency=1) as results:
+        failed = [res async for _, res in results]
+    assert len(failed) == 7
+    assert not any(res.ok for res in failed)
+    gaps = [b - a for a, b in itertools.pairwise(server.arrivals)]
+    # The first 503 closes the window at one; each later one doubles the pause (jittered
+    # down to half at most): 0.1, 0.2, 0.4, 0.8 s. Without it the 7 polls go out within
+    # milliseconds of each other.
+    for n, gap in enumerate(gaps[1:]):
+        assert gap >= FIRST_PAUSE * 2**n / 2 - 0.005, (n, gaps)
+
+
+async def test_a_success_ends_the_pause_and_the_next_one_starts_short_again(
+    server: HoldingServer, core: SDKCore
+) -> None:
+    window = core.fleet.polls
+
+    async def outcomes(*ids: str) -> list[bool]:
+        server.release.set()  # answered at once
+        async with operations_wait_many(core, ids, concurrency=1) as results:
+            return [res.ok async for _, res in results]
+
+    await overload(server, core, 4)  # the window closes at 1, first size 4
+    server.hold(503)
+    assert await outcomes("down_1", "down_2", "down_3") == [False] * 3  # pauses 0.1, 0.2, 0.4
+    assert window.paused > 0
+    server.hold()
+    assert await outcomes("up_1") == [True]  # sent once its pause is over
+    assert window.paused == 0.0
+    assert window.limit == 2.0  # grown back by one, not open yet
+    server.hold(503)
+    assert await outcomes("down_4", "down_5") == [False] * 2  # 2 -> 1, then the pause
+    assert 0 < window.paused <= FIRST_PAUSE  # starts short again (not 0.8 s or more)
+
+
+async def test_no_answer_at_all_closes_the_window_too(server: HoldingServer) -> None:
+    # Nothing listens on this port: every poll's connection is refused.
+    config = quick(max_retries=0, retry_connection_errors=False)
+    async with SDKCore(
+        api_key=API_KEY, server_url="http://127.0.0.1:9", retry_config=config
+    ) as core:
+        async with operations_wait_many(core, ["gone_1", "gone_2"], concurrency=2) as results:
+            assert len([item async for item in results]) == 2
+        assert core.fleet.polls.limit == 1.0

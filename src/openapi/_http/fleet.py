@@ -3,7 +3,8 @@
 - the retry quotas (``openapi._http.quota``): retries draw tokens, successes refill them;
 - the rate-limit gate (``openapi._http.gate``): one call's 429/503 ``Retry-After`` holds
   back every new attempt to that server;
-- the poll window (``openapi._http.concurrency``): polls in flight shrink on 429/503.
+- the poll window (``openapi._http.concurrency``): polls in flight shrink on 429/503 or no
+  answer, and space out once down to one.
 
 The pipeline calls ``observe`` after every attempt; ``SDKCore.fleet`` holds one ``Fleet``.
 Nothing here is bound to an event loop until a call waits (at the gate or the window).
@@ -17,6 +18,7 @@ from openapi._http.concurrency import AdaptiveWindow
 from openapi._http.gate import GATE_STATUSES, RateLimitGate
 from openapi._http.quota import TokenBucket
 from openapi._http.state import Call, Outcome
+from openapi.models import errors
 from openapi.models.errors import SDKError
 from openapi.types import Ok
 from openapi.utils.retries import RetryQuota
@@ -57,3 +59,5 @@ class Fleet:
             self.polls.overloaded()
             if call.retries.rate_limit_gate:
                 self.gate.close(call, outcome)
+        elif isinstance(error, errors.ConnectionError | errors.RequestTimeoutError):
+            self.polls.overloaded()  # no answer at all: the server is down or swamped

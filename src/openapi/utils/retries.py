@@ -168,9 +168,10 @@ class RetryConfig:
       most), within each call's own budget; ``False``: this call neither waits at the
       gate nor closes it.
     - ``adaptive_concurrency``: the polls of the core's waits (``wait``, ``watch``,
-      ``wait_many``) share a window of requests in flight that halves on each 429/503 and
-      grows back by one per success, never above a ``wait_many``'s ``concurrency``;
-      ``False``: this config's polls skip the window.
+      ``wait_many``) share a window of requests in flight that halves on each 429/503 or
+      unanswered poll and grows back by one per success, never above a ``wait_many``'s
+      ``concurrency``; down to one poll, each further failure doubles a pause before the
+      next (0.1 s to 5 s) until a success; ``False``: this config's polls skip the window.
     """
 
     strategy: Literal["backoff", "none"] = "backoff"
