@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import socket
 import time
 from collections.abc import AsyncIterator
 from typing import Any
@@ -20,13 +21,13 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer
 
-from openapi import Ok
-from openapi._http.concurrency import FIRST_PAUSE
+from openapi import Ok, PollPolicy
+from openapi._http.concurrency import FIRST_PAUSE, AdaptiveWindow
 from openapi.core import SDKCore
 from openapi.funcs.operations_get_operation import operations_get_operation
 from openapi.funcs.operations_wait import operations_wait_many
 from openapi.utils.options import RequestOptions
-from tests.events import until
+from tests.events import PATIENCE, drain_loop, until
 from tests.fleet.conftest import API_KEY, quick
 from tests.support import operation
 
@@ -164,16 +165,17 @@ async def test_down_to_one_poll_each_failure_doubles_the_pause_before_the_next(
 ) -> None:
     server.hold(503)
     server.release.set()  # every poll answered 503 at once: an outage
-    ids = [f"down_{n}" for n in range(7)]
-    async with operations_wait_many(core, ids, concurrency=1) as results:
+    ids = [f"down_{n}" for n in range(6)]
+    quick_first = PollPolicy(initial_interval=0.001, min_interval=0.001)  # no first-poll spread
+    async with operations_wait_many(core, ids, concurrency=1, poll_interval=quick_first) as results:
         failed = [res async for _, res in results]
-    assert len(failed) == 7
+    assert len(failed) == 6
     assert not any(res.ok for res in failed)
     gaps = [b - a for a, b in itertools.pairwise(server.arrivals)]
-    # The first 503 closes the window at one; each later one doubles the pause (jittered
-    # down to half at most): 0.1, 0.2, 0.4, 0.8 s. Without it the 7 polls go out within
-    # milliseconds of each other.
-    for n, gap in enumerate(gaps[1:]):
+    # The first 503 closes the window at one and, the poll being alone, starts the pause;
+    # each later one doubles it (jittered down to half at most): 0.1, 0.2, 0.4, 0.8, 1.6 s.
+    # Without it the 6 polls go out within milliseconds of each other.
+    for n, gap in enumerate(gaps):
         assert gap >= FIRST_PAUSE * 2**n / 2 - 0.005, (n, gaps)
 
 
@@ -189,22 +191,77 @@ async def test_a_success_ends_the_pause_and_the_next_one_starts_short_again(
 
     await overload(server, core, 4)  # the window closes at 1, first size 4
     server.hold(503)
-    assert await outcomes("down_1", "down_2", "down_3") == [False] * 3  # pauses 0.1, 0.2, 0.4
-    assert window.paused > 0
+    assert await outcomes("down_1", "down_2", "down_3") == [False] * 3
+    assert window.pause >= 4 * FIRST_PAUSE  # doubled at each lone failure
     server.hold()
     assert await outcomes("up_1") == [True]  # sent once its pause is over
+    assert window.pause == 0.0
     assert window.paused == 0.0
     assert window.limit == 2.0  # grown back by one, not open yet
     server.hold(503)
     assert await outcomes("down_4", "down_5") == [False] * 2  # 2 -> 1, then the pause
-    assert 0 < window.paused <= FIRST_PAUSE  # starts short again (not 0.8 s or more)
+    assert window.pause <= 2 * FIRST_PAUSE  # started short again (not 1.6 s or more)
 
 
-async def test_no_answer_at_all_closes_the_window_too(server: HoldingServer) -> None:
-    # Nothing listens on this port: every poll's connection is refused.
+async def test_a_success_wakes_the_polls_sleeping_in_the_pause(
+    server: HoldingServer, core: SDKCore
+) -> None:
+    window = core.fleet.polls
+    server.hold(503)
+    server.release.set()
+    async with operations_wait_many(core, ["down_1", "down_2", "down_3"], concurrency=1) as res:
+        assert [item async for item in res]
+    assert window.pause >= 4 * FIRST_PAUSE  # the next poll sleeps at least 0.2 s
+    server.hold()
+    server.release.set()
+    async with operations_wait_many(core, ["up_1"]) as results:
+        pending = asyncio.ensure_future(anext(results))
+        await until(lambda: window.waiting == 1, "the poll asleep in the pause")
+        # Another call of the core (not a poll) succeeds: the server is back.
+        assert isinstance(await operations_get_operation(core, {"operation_id": "up_2"}), Ok)
+        await drain_loop()  # a few turns of the loop, far less than the pause
+        assert window.waiting == 0
+        _, res = await pending
+    assert res.ok
+
+
+async def test_a_poll_cancelled_in_the_pause_passes_its_wake_up_on() -> None:
+    window = AdaptiveWindow()
+    now = asyncio.Event()
+    now.set()
+
+    async def poll(fail: bool, go: asyncio.Event) -> None:
+        async with window:
+            await go.wait()
+            if fail:  # what the pipeline and the poller report
+                window.overloaded()
+                window.poll_failed()
+            else:
+                window.succeeded()
+
+    await poll(True, now)  # a lone poll failed: the window is at one, pausing
+    answer = asyncio.Event()
+    lone = asyncio.create_task(poll(True, answer))  # in flight once the pause is over
+    await until(lambda: window.in_flight == 1, "the lone poll in flight")
+    first, second = asyncio.create_task(poll(False, now)), asyncio.create_task(poll(False, now))
+    await until(lambda: window.waiting == 2, "two polls queued for the slot")
+    answer.set()
+    await lone  # fails again: its slot goes to `first`, which finds the pause and sleeps
+    await drain_loop()
+    first.cancel()  # its wait's deadline, say, while it sleeps
+    await asyncio.gather(first, return_exceptions=True)
+    # The wake-up `first` was handed is passed on: `second` goes once the pause is over.
+    await asyncio.wait_for(second, timeout=PATIENCE)
+    assert window.in_flight == 0
+
+
+async def test_no_answer_at_all_closes_the_window_too() -> None:
+    with socket.socket() as probe:  # a port nothing listens on: every connection refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
     config = quick(max_retries=0, retry_connection_errors=False)
     async with SDKCore(
-        api_key=API_KEY, server_url="http://127.0.0.1:9", retry_config=config
+        api_key=API_KEY, server_url=f"http://127.0.0.1:{port}", retry_config=config
     ) as core:
         async with operations_wait_many(core, ["gone_1", "gone_2"], concurrency=2) as results:
             assert len([item async for item in results]) == 2

@@ -14,7 +14,7 @@ from openapi._waiting._poller import PollState
 from openapi.core import SDKCore
 from openapi.funcs.operations_wait import operations_wait_many
 from openapi.testing import MockServer
-from tests.waiting.support import FAST, poll_times, wait_tasks
+from tests.waiting.support import API_KEY, FAST, poll_times, wait_tasks
 
 SLACK = 5.0
 """Generous room above a bound the code keeps, for a slow or busy machine."""
@@ -58,6 +58,44 @@ async def test_the_first_polls_are_spread_over_the_first_interval(
     # 20 polls two at a time take a few milliseconds here. (A slower machine only spreads
     # them more.)
     assert max(first) - min(first) >= 0.9
+
+
+async def test_a_longer_first_interval_spreads_the_first_polls_not_sent_yet_over_it() -> None:
+    async with MockServer(api_key=API_KEY, poll_hint=2) as mock:  # Retry-After: 2
+        ids = [f"hinted{i}" for i in range(30)]
+        for operation_id in ids:
+            mock.create_operation(operation_id, polls=2)  # done on its second poll
+        policy = PollPolicy(initial_interval=0.2, min_interval=0.01)  # first polls: 0.2 s
+        async with (
+            SDKCore(api_key=API_KEY, server_url=mock.url) as core,
+            operations_wait_many(core, ids, concurrency=2, poll_interval=policy) as results,
+        ):
+            done = [operation_id async for operation_id, res in results if res.ok]
+        assert sorted(done) == sorted(ids)
+        first = sorted(poll_times(mock, operation_id)[0] for operation_id in ids)
+    # The first answer asks for 2 s: the 28 or so first polls not sent by then are spread
+    # over those 2 s (the last about 1.9 s after the start), not over the policy's 0.2 s
+    # (30 polls two at a time take milliseconds here; a slower machine only spreads more).
+    assert first[-1] - first[0] >= 1.5
+
+
+async def test_the_first_polls_are_never_spread_past_their_deadline() -> None:
+    async with MockServer(api_key=API_KEY, poll_hint=5) as mock:  # Retry-After: 5
+        mock.create_operation("slow", status="running")
+        ids = [f"done{i}" for i in range(39)]
+        for operation_id in ids:
+            mock.create_operation(operation_id, duration=0)  # done on its first poll
+        async with (
+            SDKCore(api_key=API_KEY, server_url=mock.url) as core,
+            operations_wait_many(core, ["slow", *ids], concurrency=2, timeout=2.0) as results,
+        ):
+            outcome = {operation_id: res async for operation_id, res in results}
+    # The 5 s hint would spread the first polls over 5 s; the 2 s deadline allows half the
+    # time left: every operation is polled in time, and only the running one times out.
+    assert all(outcome[operation_id].ok for operation_id in ids), outcome
+    slow = outcome["slow"]
+    assert not slow.ok
+    assert isinstance(slow.error, WaitTimeoutError)
 
 
 async def test_each_deadline_cuts_its_poll_in_flight_short(mock: MockServer, core: SDKCore) -> None:

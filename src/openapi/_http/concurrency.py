@@ -11,14 +11,15 @@ the size it had when it first closed: then it is open again. So it never allows
 more than the callers' own limits did.
 
 Below one request in flight there is still a lever, the time between them: when the one
-poll allowed fails again, the next waits a pause that doubles with each such failure
+poll allowed fails again (``poll_failed``, reported by the poll itself once its retries are
+over, not by each attempt), the next waits a pause that doubles with each such failure
 (``FIRST_PAUSE`` to ``MAX_PAUSE``, jittered down to half), as TCP backs off its
 retransmission timer. Without it a core whose retry quota is spent would poll an
 unreachable server as fast as the 503s come back, one operation after another, and a
 fleet would send more during an outage than with no controls at all. The first success
-ends the pause.
+of any call of the core ends the pause and wakes the polls sleeping in it.
 
-The interface is the two reports and the async context manager: the waiting package needs
+The interface is the reports and the async context manager: the waiting package needs
 nothing else, so it can hold a slot wherever its polls start.
 """
 
@@ -38,8 +39,8 @@ DECREASE: Final = 0.5
 FIRST_PAUSE: Final = 0.1
 """Seconds (at most) before the next poll once the one poll in flight failed again."""
 MAX_PAUSE: Final = 5.0
-"""The longest pause: in an outage a core sends about one poll per 2.5 to 5 s, and sees the
-server back within 5 s."""
+"""The longest pause: in a long outage a core starts about one poll per 2.5 to 5 s (each
+with the retries its quota still allows), and sees the server back within 5 s."""
 
 
 class AdaptiveWindow:
@@ -49,7 +50,7 @@ class AdaptiveWindow:
         "_ceiling",
         "_pause",
         "_paused_until",
-        "_sleeping",
+        "_sleepers",
         "_waiters",
         "in_flight",
         "limit",
@@ -64,19 +65,29 @@ class AdaptiveWindow:
         self._waiters: deque[asyncio.Future[None]] = deque()
         self._pause = 0.0
         self._paused_until = 0.0  # time.monotonic(): the window binds to no event loop
-        self._sleeping = 0
+        self._sleepers: list[asyncio.Future[None]] = []
 
     def overloaded(self) -> None:
         """The server pushed back (429, 503) or did not answer: halve the window (at least
-        one slot stays); if it was down to its one poll already, pause before the next."""
+        one slot stays)."""
         if self.limit is None:
             self._ceiling = float(max(self.in_flight, 1))
             self.limit = self._ceiling
-        elif self.limit <= 1.0 and self.in_flight <= 1:
-            # The lone poll failed (not the tail of a storm sent before the window closed).
-            self._pause = min(self._pause * 2 or FIRST_PAUSE, MAX_PAUSE)
-            self._paused_until = time.monotonic() + self._pause * (0.5 + random.random() / 2)
         self.limit = max(self.limit * DECREASE, 1.0)
+
+    def poll_failed(self) -> None:
+        """A poll holding a slot ended overloaded, its retries over: if it was the only one
+        in flight with the window down to one (not the tail of a storm sent before the
+        window closed), pause before the next, twice as long as the last time."""
+        if self.limit is None or self.limit > 1.0 or self.in_flight > 1:
+            return
+        self._pause = min(self._pause * 2 or FIRST_PAUSE, MAX_PAUSE)
+        self._paused_until = time.monotonic() + self._pause * (0.5 + random.random() / 2)
+
+    @property
+    def pause(self) -> float:
+        """The current pause's length before jitter (``0`` when not pausing)."""
+        return self._pause
 
     @property
     def paused(self) -> float:
@@ -86,14 +97,18 @@ class AdaptiveWindow:
     @property
     def waiting(self) -> int:
         """Polls waiting for a slot (or for the pause to end)."""
-        return len(self._waiters) + self._sleeping
+        return len(self._waiters) + len(self._sleepers)
 
     def succeeded(self) -> None:
         """The server answered a request: widen the window by one slot per window's worth
         of successes (as TCP does), and open it once it is back at its first size."""
         if self.limit is None:
             return
-        self._pause = self._paused_until = 0.0
+        if self._pause:
+            self._pause = self._paused_until = 0.0
+            for sleeper in self._sleepers:
+                if not sleeper.done():
+                    sleeper.set_result(None)
         self.limit += 1.0 / self.limit
         if self.limit >= self._ceiling:
             self.limit = None
@@ -103,11 +118,7 @@ class AdaptiveWindow:
         while self.limit is not None:
             pause = self.paused
             if pause > 0:
-                self._sleeping += 1
-                try:
-                    await asyncio.sleep(pause)
-                finally:
-                    self._sleeping -= 1
+                await self._sleep(pause)
                 continue
             if self.in_flight < self.limit:
                 break
@@ -123,6 +134,22 @@ class AdaptiveWindow:
                     self._waiters.remove(waiter)
                 raise
         self.in_flight += 1
+
+    async def _sleep(self, pause: float) -> None:
+        """Sleep out the pause, or until a success ends it."""
+        loop = asyncio.get_running_loop()
+        sleeper: asyncio.Future[None] = loop.create_future()
+        timer = loop.call_later(pause, _resolve, sleeper)
+        self._sleepers.append(sleeper)
+        try:
+            await sleeper
+        except BaseException:
+            # A wake-up handed to this task before it slept must not die with it.
+            self._wake()
+            raise
+        finally:
+            timer.cancel()
+            self._sleepers.remove(sleeper)
 
     async def __aexit__(
         self,
@@ -140,3 +167,8 @@ class AdaptiveWindow:
             if not waiter.done():
                 waiter.set_result(None)
                 room -= 1
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)

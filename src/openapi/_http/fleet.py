@@ -23,7 +23,7 @@ from openapi.models.errors import SDKError
 from openapi.types import Ok
 from openapi.utils.retries import RetryQuota
 
-__all__ = ["Fleet"]
+__all__ = ["Fleet", "overloaded"]
 
 
 class Fleet:
@@ -55,9 +55,15 @@ class Fleet:
                 self.bucket(quota).refund(call.retry_cost)
             return
         error = result.error
-        if isinstance(error, SDKError) and error.status_code in GATE_STATUSES:
+        if overloaded(error):
             self.polls.overloaded()
-            if call.retries.rate_limit_gate:
+            if isinstance(error, SDKError) and call.retries.rate_limit_gate:
                 self.gate.close(call, outcome)
-        elif isinstance(error, errors.ConnectionError | errors.RequestTimeoutError):
-            self.polls.overloaded()  # no answer at all: the server is down or swamped
+
+
+def overloaded(error: object) -> bool:
+    """True for the answers that say the server is overloaded or down: 429 and 503, and no
+    answer at all (connection refused, reset or dropped; the attempt timed out)."""
+    if isinstance(error, SDKError):
+        return error.status_code in GATE_STATUSES
+    return isinstance(error, errors.ConnectionError | errors.RequestTimeoutError)

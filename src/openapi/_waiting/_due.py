@@ -20,6 +20,7 @@ import heapq
 import itertools
 import math
 from collections import deque
+from collections.abc import Callable
 
 from openapi._waiting._poller import PollState
 
@@ -53,6 +54,28 @@ class DuePolls:
         heapq.heappush(self._heap, (due, next(self._seq), state))
         if self._idle:
             self._wake_or_arm()
+
+    def respread(self, start: float, window: float, unsent: Callable[[PollState], bool]) -> int:
+        """Spread the entries that ``unsent`` picks evenly over ``window`` seconds from loop
+        time ``start`` (at most half the time left before the earliest of their deadlines,
+        so each is still polled in time), in their order, none earlier than it was due;
+        return how many. One pass over the heap: call it once, not per poll."""
+        heap = self._heap
+        picked = sorted(entry for entry in heap if unsent(entry[2]))
+        if not picked:
+            return 0
+        earliest = min(entry[2].deadline for entry in picked)
+        window = min(window, max(earliest - start, 0.0) / 2)
+        step = window / len(picked)
+        moved = {id(entry[2]) for entry in picked}
+        kept = [entry for entry in heap if id(entry[2]) not in moved]
+        for index, (due, seq, state) in enumerate(picked):
+            kept.append((max(due, start + index * step), seq, state))
+        heapq.heapify(kept)
+        heap[:] = kept  # in place: the one list stays the heap
+        if self._idle:
+            self._wake_or_arm()
+        return len(picked)
 
     def want(self, wanted: bool) -> None:
         """Let polls start (``True``) or hold them back (``False``)."""

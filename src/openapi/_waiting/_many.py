@@ -45,7 +45,9 @@ Item = tuple[str, Result[Operation, WaitError]]
 FIRST_POLLS_SPREAD: Final = 1.0
 """Seconds (at most; the policy's first interval if shorter) the first polls are spread
 over when there are more operations than requests in flight, so they do not all fall due
-at once and their later polls do not come in waves."""
+at once and their later polls do not come in waves. Once the first answer asks for a
+longer interval (``Retry-After``, or the policy's next delay), the first polls not sent
+yet are spread over that interval instead."""
 
 LATE_POLL: Final = 0.1
 """Seconds past its due time after which a poll counts as sent late (see ``_Waits._step``)."""
@@ -54,7 +56,7 @@ LATE_POLL: Final = 0.1
 class _Waits:
     """The operations of one ``wait_many`` still waited for, and the workers polling them."""
 
-    __slots__ = ("_due", "_observed", "_poller", "_settings", "finished")
+    __slots__ = ("_due", "_observed", "_poller", "_settings", "_spread", "finished")
 
     def __init__(
         self, poller: Poller, settings: ManySettings, due: DuePolls, finished: asyncio.Queue[Item]
@@ -66,6 +68,8 @@ class _Waits:
         """Each ended wait's ``(operation_id, Result)``, in the order they ended."""
         self._observed: set[PollState] = set()
         """The items under telemetry not ended yet (empty while telemetry is off)."""
+        self._spread = math.inf
+        """Seconds the first polls are spread over (``inf``: not spread, or spread again)."""
 
     def begin(self, loop: asyncio.AbstractEventLoop, operation_ids: tuple[str, ...]) -> None:
         """Start every wait: its deadline runs from now, its first poll falls due soon."""
@@ -75,7 +79,8 @@ class _Waits:
         count = len(operation_ids)
         spread = 0.0
         if count > self._settings.concurrency:
-            spread = min(self._poller.policy.initial_interval, FIRST_POLLS_SPREAD) / count
+            self._spread = min(self._poller.policy.initial_interval, FIRST_POLLS_SPREAD)
+            spread = self._spread / count
         observer = _observing.observer
         for index, given in enumerate(operation_ids):
             state = PollState(GetOperationRequest(operation_id=given), deadline)
@@ -145,14 +150,23 @@ class _Waits:
         if operation.done:
             self.finish(state, Ok(operation))
             return
+        now = loop.time()
         delay = poller.next_delay(state, res.value)
+        if delay > self._spread * (1.0 + poller.policy.jitter):
+            # The first answer asks for a longer interval than the first polls' spread (a
+            # Retry-After; not the policy's own jittered first interval): the polls not sent
+            # yet would come back in a burst every interval. Spread them over it, once.
+            self._spread = math.inf
+            self._due.respread(now, delay, _unsent)
         if late > LATE_POLL:
-            # Sent late (more polls were due than requests allowed in flight): a backlog
-            # drained at full speed would come back one interval later as a wave of polls,
-            # then again every interval. Spreading each late poll's next one over up to one
-            # more interval, by how late it was, dissolves the wave; never sooner than asked.
-            delay += min(late, delay) * random.random()
-        next_poll = loop.time() + delay
+            # Sent late (more polls were due than requests allowed in flight, or nobody was
+            # pulling): a backlog drained at full speed would come back one interval later
+            # as a wave of polls, then again every interval. Spreading each late poll's next
+            # one over up to one more interval, by how late it was, dissolves the wave;
+            # never sooner than asked, and never past a deadline the plain delay would meet.
+            room = state.deadline - now - delay
+            delay += max(min(min(late, delay) * random.random(), room), 0.0)
+        next_poll = now + delay
         self._due.push(min(next_poll, state.deadline), state)  # no sleep past the deadline
 
     async def _timed_out(self, state: PollState) -> None:
@@ -163,6 +177,10 @@ class _Waits:
             state, timeout, cancel=settings.cancel_on_timeout, grace=settings.wait.cancel_grace
         )
         self.finish(state, Err(error))
+
+
+def _unsent(state: PollState) -> bool:
+    return state.polls == 0
 
 
 async def _wait_all(

@@ -10,13 +10,14 @@ GET of a wait goes through ``Poller.poll`` and every cancel at a deadline throug
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import math
 from collections.abc import Mapping
 from typing import Any, Final, TypeAlias, cast
 
 import attrs
 
+from openapi._http.concurrency import AdaptiveWindow
+from openapi._http.fleet import overloaded
 from openapi._observing import WaitItem
 from openapi.core import SDKCore
 from openapi.funcs.operations_cancel_operation import operations_cancel_operation
@@ -101,20 +102,26 @@ class Poller:
     async def poll(self, state: PollState) -> Result[GetOperationResponse, CallError]:
         """One ``GET`` of the operation; a state it answers with is kept as ``state.last``."""
         state.polls += 1
-        async with self._window():  # the core's polls shrink together on 429/503
+        window = self._window()
+        if window is None:
             res = await operations_get_operation(self.core, state.request, self.options)
+        else:
+            async with window:  # the core's polls shrink together on 429/503
+                res = await operations_get_operation(self.core, state.request, self.options)
+                if isinstance(res, Err) and overloaded(res.error):
+                    window.poll_failed()
         if isinstance(res, Ok):
             state.last = res.value.operation
         return res
 
-    def _window(self) -> contextlib.AbstractAsyncContextManager[object]:
+    def _window(self) -> AdaptiveWindow | None:
         """The core's adaptive poll window (``openapi._http.concurrency``), unless the
         retry policy of the polls turns it off."""
         options = self.options
         retries = (
             options.retries if options is not None else None
         ) or self.core.config.retry_config
-        return self.core.fleet.polls if retries.adaptive_concurrency else contextlib.nullcontext()
+        return self.core.fleet.polls if retries.adaptive_concurrency else None
 
     def next_delay(self, state: PollState, response: GetOperationResponse) -> float:
         """Seconds to sleep before the next poll."""

@@ -12,7 +12,8 @@ done. Chain ``Operation.outcome()`` to treat it as an error::
         lambda op: op.outcome()
     )
 
-The first poll goes out at once; later ones follow ``PollPolicy`` (the server's
+The first poll goes out at once (unless the core's poll window is pausing, in an outage:
+``RetryConfig.adaptive_concurrency``); later ones follow ``PollPolicy`` (the server's
 ``Retry-After`` when it sends one, else jittered exponential backoff; a plain number
 ``poll_interval=n`` is a floor that a shorter hint does not undercut). Transient failures
 (429, 5XX, dropped connections) are retried inside each poll by the call's ``RetryConfig``;
@@ -174,7 +175,9 @@ def operations_wait_many(
     - Scale: the waits share one heap of due polls and ``concurrency`` worker tasks, with no
       task or timer per operation (about 1 KB each, the last state polled included), so
       100,000 operations fit in one process. With more operations than ``concurrency``, the
-      first polls are spread over the policy's first interval (1 s at most).
+      first polls are spread over the policy's first interval (1 s at most); once the
+      first answer asks for a longer interval (``Retry-After``), those not sent yet are
+      spread over that one (at most half the time left before the deadline).
 
     Invalid arguments (``concurrency < 1``, a bad ``timeout``, ``poll_interval`` or
     ``cancel_grace``) raise ``InvalidRequestError`` here, before anything starts; invalid
