@@ -76,10 +76,14 @@ RETRY = RetryConfig(
     backoff=BackoffStrategy(
         initial_interval=0.005, max_interval=0.05, exponent=2, max_elapsed_time=30
     ),
-    # Without the retry quota: a 30% fault rate is an outage by the quota's measure, and it
-    # would rightly stop retrying (tests/fleet/test_retry_quota.py); what this run proves
-    # is that the retry loop itself ends every transient fault Ok.
+    # Without the retry quota and the rate-limit gate: a 30% fault rate is an outage by the
+    # quota's measure, and it would rightly stop retrying (tests/fleet/test_retry_quota.py);
+    # a 429 with Retry-After on every 25th request would hold the whole core most of the
+    # time, and a call that meets a few holds spends its budget at the gate
+    # (tests/fleet/test_rate_limit_gate.py). What this run proves is that the retry loop
+    # itself ends every transient fault Ok.
     quota=None,
+    rate_limit_gate=False,
 )
 NO_RETRY = RequestOptions(retries=RetryConfig.none())
 
