@@ -56,6 +56,7 @@ chaos: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/instructions.py
 	$(BIN)/python benchmarks/chart.py
 
 # The documentation site (mkdocs.yml; docs/contributing.md says how to add a page), built

@@ -95,6 +95,8 @@ async def _measured(
     """Run ``run(ids, probe)`` with the CPU, wall time, pauses and peak RSS measured around
     it; ``run`` may put a ``Probe`` of its overdue polls in ``probe``."""
     ids = [f"op-{i}" for i in range(args.ops)]
+    if args.shuffle:  # finishing order unrelated to the order the waits were given in
+        random.Random(7).shuffle(ids)
     if args.gc_freeze:
         gc.freeze()
     pauses = Pauses()
@@ -171,7 +173,7 @@ async def _raw_phase(args: argparse.Namespace, base_url: str) -> dict[str, Any]:
     """The same waits with raw aiohttp GETs: one heap of due polls, ``concurrency`` workers."""
     import aiohttp
 
-    from openapi._waiting._many import LATE_POLL
+    from openapi._waiting._many import FIRST_POLLS_SPREAD, LATE_POLL
     from openapi.utils.polling import DEFAULT_POLL_POLICY, PollPolicy
 
     policy = DEFAULT_POLL_POLICY
@@ -182,13 +184,28 @@ async def _raw_phase(args: argparse.Namespace, base_url: str) -> dict[str, Any]:
 
         async def wait_all(ids: list[str], probe: list[Probe]) -> dict[str, int]:
             loop = asyncio.get_running_loop()
-            heap = [(0.0, i, ids[i], 0) for i in range(len(ids))]
+            # As wait_many: the first polls spread over the first interval (1 s at most),
+            # then those not sent yet over the first answer's interval if that is longer.
+            count, now = len(ids), loop.time()
+            spread = [0.0]
+            if count > args.concurrency:
+                spread[0] = min(policy.initial_interval, FIRST_POLLS_SPREAD)
+            heap = [(now + i * spread[0] / count, i, ids[i], 0) for i in range(count)]
+            spread[0] = spread[0] or math.inf
             due: asyncio.Queue[tuple[float, int, str, int]] = asyncio.Queue()
             probe.append(
                 lambda: due.qsize() > 0 or (bool(heap) and heap[0][0] <= loop.time() - 0.1)
             )
             done = asyncio.Event()
             left = [len(ids)]
+
+            def respread(start: float, window: float) -> None:
+                picked = sorted(entry for entry in heap if entry[3] == 0)
+                kept = [entry for entry in heap if entry[3] != 0]
+                for index, (at, *rest) in enumerate(picked):
+                    kept.append((max(at, start + index * window / len(picked)), *rest))
+                heapq.heapify(kept)
+                heap[:] = kept
 
             async def dispatch() -> None:  # due entries to the workers, 20 times a second
                 while True:
@@ -210,6 +227,9 @@ async def _raw_phase(args: argparse.Namespace, base_url: str) -> dict[str, Any]:
                             done.set()
                         continue
                     pause = policy.delay(polls, float(hint) if hint else None)
+                    if pause > spread[0] * (1.0 + policy.jitter):
+                        spread[0] = math.inf
+                        respread(loop.time(), pause)
                     if late > LATE_POLL:  # as wait_many spreads a late poll's next one
                         pause += min(late, pause) * random.random()
                     heapq.heappush(heap, (loop.time() + pause, seq, operation_id, polls + 1))
@@ -275,6 +295,8 @@ def _forwarded(args: argparse.Namespace) -> list[str]:
         out += ["--poll-interval", str(args.poll_interval)]
     if args.gc_freeze:
         out.append("--gc-freeze")
+    if args.shuffle:
+        out.append("--shuffle")
     return out
 
 
@@ -431,6 +453,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--phases", default="sdk,raw", help="sdk,raw (default) or one")
     parser.add_argument("--calibration", type=int, default=CALIBRATION_CALLS)
     parser.add_argument("--gc-freeze", action="store_true")
+    parser.add_argument(
+        "--shuffle", action="store_true", help="wait on the ids in an order unrelated to finishing"
+    )
     parser.add_argument("--json", default=None, help="also write the report here")
     parser.add_argument(
         "--state-memory", type=int, default=None, help="only: memory per waiting operation at N"

@@ -58,21 +58,22 @@ def test_profiling_tools_run_on_the_current_pipeline() -> None:
         assert " us" in proc.stdout
 
 
-def test_wait_scale_reports_every_goal_of_issue_17() -> None:
-    # Tiny sizes: the figures mean nothing here, only that each one is reported.
+def benchmark(script: str, *args: str, timeout: float = 300) -> str:
+    """Run ``benchmarks/<script>`` with ``args``; its output, once it exited 0."""
     proc = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "benchmarks" / "wait_scale.py"),
-            *("--ops", "300", "--finish-over", "2", "--calibration", "300"),
-        ],
+        [sys.executable, str(ROOT / "benchmarks" / script), *args],
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
         cwd=ROOT,
     )
     assert proc.returncode == 0, proc.stdout[-2000:] + proc.stderr[-4000:]
-    out = proc.stdout
+    return proc.stdout
+
+
+def test_wait_scale_reports_every_goal_of_issue_17() -> None:
+    # Tiny sizes: the figures mean nothing here, only that each one is reported.
+    out = benchmark("wait_scale.py", "--ops", "300", "--finish-over", "2", "--calibration", "300")
     assert "SKIP" not in out, out
     for figure in (
         "all 300 seen done",
@@ -83,3 +84,34 @@ def test_wait_scale_reports_every_goal_of_issue_17() -> None:
         "CV of polls per second",
     ):
         assert figure in out, out
+
+
+def test_fleet_reports_every_goal_of_issue_18() -> None:
+    # Tiny sizes: the figures mean nothing here, only that each one is reported.
+    out = benchmark(
+        "fleet.py",
+        *("--clients", "2", "--ops", "20", "--capacity", "40", "--work", "2"),
+        *("--outage-after", "2", "--outage", "2", "--rewait", "0.5", "--rewait-max", "1"),
+    )
+    for figure in (
+        " on: ",
+        "off: ",
+        "/s before the outage",
+        "retries sent",
+        "the requests per second it sent before it",
+        "after the outage",
+        "429 share",
+    ):
+        assert figure in out, out
+
+
+def test_instruction_counts_run_under_callgrind() -> None:
+    # valgrind is on every machine of this project's kind (and in its CI); tiny sizes.
+    out = benchmark(
+        "instructions.py",
+        *("--calls", "20", "--variants", "sdk_function", "--concurrency", "1"),
+        timeout=600,
+    )
+    assert "valgrind is not installed" not in out
+    assert "c=1: aiohttp" in out
+    assert "sdk_function" in out
