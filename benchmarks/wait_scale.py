@@ -173,7 +173,8 @@ async def _raw_phase(args: argparse.Namespace, base_url: str) -> dict[str, Any]:
     """The same waits with raw aiohttp GETs: one heap of due polls, ``concurrency`` workers."""
     import aiohttp
 
-    from openapi._waiting._many import FIRST_POLLS_SPREAD, LATE_POLL
+    from openapi._waiting._due import LATE
+    from openapi._waiting._many import FIRST_POLLS_SPREAD
     from openapi.utils.polling import DEFAULT_POLL_POLICY, PollPolicy
 
     policy = DEFAULT_POLL_POLICY
@@ -227,10 +228,11 @@ async def _raw_phase(args: argparse.Namespace, base_url: str) -> dict[str, Any]:
                             done.set()
                         continue
                     pause = policy.delay(polls, float(hint) if hint else None)
-                    if pause > spread[0] * (1.0 + policy.jitter):
-                        spread[0] = math.inf
+                    first, spread[0] = spread[0], math.inf  # the first answer decides
+                    backlog = bool(heap) and heap[0][0] < loop.time() - LATE
+                    if pause > first * (1.0 + policy.jitter) and not backlog:
                         respread(loop.time(), pause)
-                    if late > LATE_POLL:  # as wait_many spreads a late poll's next one
+                    if late > LATE:  # as wait_many spreads a late poll's next one
                         pause += min(late, pause) * random.random()
                     heapq.heappush(heap, (loop.time() + pause, seq, operation_id, polls + 1))
 

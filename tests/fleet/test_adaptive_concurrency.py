@@ -209,9 +209,11 @@ async def test_a_success_wakes_the_polls_sleeping_in_the_pause(
     window = core.fleet.polls
     server.hold(503)
     server.release.set()
-    async with operations_wait_many(core, ["down_1", "down_2", "down_3"], concurrency=1) as res:
+    downs = [f"down_{n}" for n in range(5)]  # pauses 0.1, 0.2, 0.4, 0.8 s, then 1.6 s
+    quick_first = PollPolicy(initial_interval=0.001, min_interval=0.001)
+    async with operations_wait_many(core, downs, concurrency=1, poll_interval=quick_first) as res:
         assert [item async for item in res]
-    assert window.pause >= 4 * FIRST_PAUSE  # the next poll sleeps at least 0.2 s
+    assert window.pause >= 16 * FIRST_PAUSE  # the next poll sleeps at least 0.8 s
     server.hold()
     server.release.set()
     async with operations_wait_many(core, ["up_1"]) as results:

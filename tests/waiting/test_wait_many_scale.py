@@ -98,6 +98,28 @@ async def test_the_first_polls_are_never_spread_past_their_deadline() -> None:
     assert isinstance(slow.error, WaitTimeoutError)
 
 
+async def test_a_late_polls_spread_never_pushes_its_next_poll_past_the_deadline(
+    mock: MockServer, core: SDKCore
+) -> None:
+    ids = [f"running{i}" for i in range(20)]
+    for operation_id in ids:
+        mock.create_operation(operation_id, status="running")  # never done: all time out
+    mock.create_operation("first", duration=0)
+    every_second = PollPolicy.fixed(1.0, jitter=0)
+    async with operations_wait_many(
+        core, ["first", *ids], concurrency=21, timeout=3.5, poll_interval=every_second
+    ) as results:
+        assert (await anext(results))[0] == "first"
+        # Nobody pulls for 1.9 s: the second polls, due at 1 s, go out 0.9 s late. Their
+        # next ones are due 1 s after, plus a spread of up to 0.9 s, which would put about a
+        # third of them past the 3.5 s deadline; it is cut to half the room before it.
+        await asyncio.sleep(1.9)
+        rest = [res async for _, res in results]
+    assert all(isinstance(res.error, WaitTimeoutError) for res in rest if not res.ok)
+    polls = [len(poll_times(mock, operation_id)) for operation_id in ids]
+    assert polls == [3] * 20, polls
+
+
 async def test_each_deadline_cuts_its_poll_in_flight_short(mock: MockServer, core: SDKCore) -> None:
     mock.create_operation("laggy", status="running")
     mock.create_operation("quick", polls=2)

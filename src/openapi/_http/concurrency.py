@@ -77,8 +77,9 @@ class AdaptiveWindow:
 
     def poll_failed(self) -> None:
         """A poll holding a slot ended overloaded, its retries over: if it was the only one
-        in flight with the window down to one (not the tail of a storm sent before the
-        window closed), pause before the next, twice as long as the last time."""
+        in flight with the window down to one, pause before the next, twice as long as the
+        last time. (Of a storm sent before the window closed, only the last poll to end
+        finds itself alone: one short pause, not one per poll.)"""
         if self.limit is None or self.limit > 1.0 or self.in_flight > 1:
             return
         self._pause = min(self._pause * 2 or FIRST_PAUSE, MAX_PAUSE)

@@ -21,10 +21,14 @@ import itertools
 import math
 from collections import deque
 from collections.abc import Callable
+from typing import Final
 
 from openapi._waiting._poller import PollState
 
-__all__ = ["DuePolls"]
+__all__ = ["LATE", "DuePolls"]
+
+LATE: Final = 0.1
+"""Seconds past its due time after which a poll counts as sent late."""
 
 
 class DuePolls:
@@ -76,6 +80,10 @@ class DuePolls:
         if self._idle:
             self._wake_or_arm()
         return len(picked)
+
+    def backlog(self, now: float) -> bool:
+        """True if the poll due first has waited more than ``LATE`` seconds past its time."""
+        return bool(self._heap) and self._heap[0][0] < now - LATE
 
     def want(self, wanted: bool) -> None:
         """Let polls start (``True``) or hold them back (``False``)."""

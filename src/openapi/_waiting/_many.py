@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Final, Self, Unpack
 from openapi import _observing
 from openapi._waiting._args import ManySettings, WaitError, WaitManyArguments, check_ids
 from openapi._waiting._args import many_settings as check_settings
-from openapi._waiting._due import DuePolls
+from openapi._waiting._due import LATE, DuePolls
 from openapi._waiting._poller import Poller, PollState, operation_id
 from openapi.core import AsyncClosing, SDKCore
 from openapi.models.components import Operation
@@ -48,9 +48,6 @@ over when there are more operations than requests in flight, so they do not all 
 at once and their later polls do not come in waves. Once the first answer asks for a
 longer interval (``Retry-After``, or the policy's next delay), the first polls not sent
 yet are spread over that interval instead."""
-
-LATE_POLL: Final = 0.1
-"""Seconds past its due time after which a poll counts as sent late (see ``_Waits._step``)."""
 
 
 class _Waits:
@@ -152,20 +149,22 @@ class _Waits:
             return
         now = loop.time()
         delay = poller.next_delay(state, res.value)
-        if delay > self._spread * (1.0 + poller.policy.jitter):
+        spread, self._spread = self._spread, math.inf  # the first answer decides, alone
+        if delay > spread * (1.0 + poller.policy.jitter) and not self._due.backlog(now):
             # The first answer asks for a longer interval than the first polls' spread (a
-            # Retry-After; not the policy's own jittered first interval): the polls not sent
-            # yet would come back in a burst every interval. Spread them over it, once.
-            self._spread = math.inf
+            # Retry-After, not the policy's own jittered first interval): the polls not sent
+            # yet would come back in a burst every interval. Spread them over it, once. (In
+            # a backlog they go out as fast as they can anyway: nothing to spread.)
             self._due.respread(now, delay, _unsent)
-        if late > LATE_POLL:
+        if late > LATE:
             # Sent late (more polls were due than requests allowed in flight, or nobody was
             # pulling): a backlog drained at full speed would come back one interval later
             # as a wave of polls, then again every interval. Spreading each late poll's next
             # one over up to one more interval, by how late it was, dissolves the wave;
-            # never sooner than asked, and never past a deadline the plain delay would meet.
+            # never sooner than asked, and never past a deadline the plain delay would meet
+            # (at most half the room left before it).
             room = state.deadline - now - delay
-            delay += max(min(min(late, delay) * random.random(), room), 0.0)
+            delay += max(min(min(late, delay) * random.random(), room / 2), 0.0)
         next_poll = now + delay
         self._due.push(min(next_poll, state.deadline), state)  # no sleep past the deadline
 

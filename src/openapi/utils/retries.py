@@ -169,9 +169,10 @@ class RetryConfig:
       gate nor closes it.
     - ``adaptive_concurrency``: the polls of the core's waits (``wait``, ``watch``,
       ``wait_many``) share a window of requests in flight that halves on each 429/503 or
-      unanswered poll and grows back by one per success, never above a ``wait_many``'s
-      ``concurrency``; down to one poll, each further failure doubles a pause before the
-      next (0.1 s to 5 s) until a success; ``False``: this config's polls skip the window.
+      unanswered attempt of the core and grows back by one slot per window's worth of
+      successes, never above a ``wait_many``'s ``concurrency``; down to one poll, each poll
+      that still fails after its retries doubles a pause before the next (0.1 s to 5 s)
+      until a success of any call; ``False``: this config's polls skip the window.
     """
 
     strategy: Literal["backoff", "none"] = "backoff"
