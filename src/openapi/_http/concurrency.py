@@ -108,8 +108,7 @@ class AdaptiveWindow:
         if self._pause:
             self._pause = self._paused_until = 0.0
             for sleeper in self._sleepers:
-                if not sleeper.done():
-                    sleeper.set_result(None)
+                _resolve(sleeper)
         self.limit += 1.0 / self.limit
         if self.limit >= self._ceiling:
             self.limit = None

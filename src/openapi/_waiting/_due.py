@@ -59,27 +59,26 @@ class DuePolls:
         if self._idle:
             self._wake_or_arm()
 
-    def respread(self, start: float, window: float, unsent: Callable[[PollState], bool]) -> int:
+    def respread(self, start: float, window: float, unsent: Callable[[PollState], bool]) -> None:
         """Spread the entries that ``unsent`` picks evenly over ``window`` seconds from loop
         time ``start`` (at most half the time left before the earliest of their deadlines,
-        so each is still polled in time), in their order, none earlier than it was due;
-        return how many. One pass over the heap: call it once, not per poll."""
-        heap = self._heap
-        picked = sorted(entry for entry in heap if unsent(entry[2]))
+        so each is still polled in time), in their order, none earlier than it was due.
+        One pass over the heap: call it once, not per poll."""
+        kept: list[tuple[float, int, PollState]] = []
+        picked: list[tuple[float, int, PollState]] = []
+        for entry in self._heap:
+            (picked if unsent(entry[2]) else kept).append(entry)
         if not picked:
-            return 0
-        earliest = min(entry[2].deadline for entry in picked)
-        window = min(window, max(earliest - start, 0.0) / 2)
-        step = window / len(picked)
-        moved = {id(entry[2]) for entry in picked}
-        kept = [entry for entry in heap if id(entry[2]) not in moved]
+            return
+        picked.sort()
+        earliest = min(state.deadline for _, _, state in picked)
+        step = min(window, max(earliest - start, 0.0) / 2) / len(picked)
         for index, (due, seq, state) in enumerate(picked):
             kept.append((max(due, start + index * step), seq, state))
         heapq.heapify(kept)
-        heap[:] = kept  # in place: the one list stays the heap
+        self._heap[:] = kept  # in place: the one list stays the heap
         if self._idle:
             self._wake_or_arm()
-        return len(picked)
 
     def backlog(self, now: float) -> bool:
         """True if the poll due first has waited more than ``LATE`` seconds past its time."""
